@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("online", __name__, url_prefix="/online")

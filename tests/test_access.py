@@ -1,0 +1,70 @@
+"""Walk every route with every role and assert who may open it.
+
+Every endpoint of the app must be listed in ACCESS (a new route without an entry fails the test), with the
+roles that may use it; "public" means no login is needed. URL parameters are filled from objects the
+`objects` fixture creates. Only GET is walked here; each domain's tests check its POST rules.
+"""
+
+import pytest
+
+from tests.helpers import login
+
+ROLES = ["admin", "secretary", "technician", "leader", "viewer"]
+EVERYONE = set(ROLES)
+PUBLIC = "public"
+
+# endpoint -> set of roles allowed (GET), or PUBLIC
+ACCESS = {
+    "static": PUBLIC,
+    "core.healthz": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": EVERYONE,
+    "auth.set_language": PUBLIC,
+    "core.dashboard": EVERYONE,
+    "meetings.detail": EVERYONE,
+}
+
+
+@pytest.fixture
+def objects(create_meeting, create_room, create_unit, create_person):
+    unit = create_unit()
+    person = create_person(unit_id=unit.id)
+    room = create_room()
+    meeting = create_meeting(room_id=room.id, classification="internal")
+    return {"meeting_id": meeting.id, "unit_id": unit.id, "person_id": person.id, "room_id": room.id,
+            "filename": "app.css", "code": "vi"}
+
+
+def _get_rules(app):
+    return [r for r in app.url_map.iter_rules() if "GET" in r.methods]
+
+
+def test_every_endpoint_has_an_access_rule(app):
+    unlisted = sorted({r.endpoint for r in app.url_map.iter_rules()} - set(ACCESS))
+    assert not unlisted, f"add these endpoints to ACCESS in {__file__}: {unlisted}"
+
+
+@pytest.mark.parametrize("role", ROLES + ["anonymous"])
+def test_each_role_gets_the_expected_status(role, app, client, create_user, objects):
+    if role != "anonymous":
+        login(client, create_user(role=role))
+    failures = []
+    for rule in _get_rules(app):
+        allowed = ACCESS.get(rule.endpoint)
+        if allowed is None:
+            continue
+        values = {arg: objects[arg] for arg in rule.arguments if arg in objects}
+        if set(rule.arguments) - set(values):
+            failures.append(f"{rule.endpoint}: no value for {set(rule.arguments) - set(values)}")
+            continue
+        url = rule.build(values, append_unknown=False)[1]
+        status = client.get(url).status_code
+        if allowed == PUBLIC or (role != "anonymous" and role in allowed):
+            ok = status < 400 or status in (404, 405) and rule.endpoint == "auth.set_language"
+        elif role == "anonymous":
+            ok = status in (302, 401, 404)
+        else:
+            ok = status == 403
+        if not ok:
+            failures.append(f"{rule.endpoint} {url}: {status}")
+    assert not failures, failures

@@ -1,0 +1,3 @@
+from meetingsvc import create_app
+
+app = create_app()
