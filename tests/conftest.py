@@ -233,6 +233,33 @@ def create_meeting():
 
 
 @pytest.fixture
+def create_series(create_meeting):
+    """A recurring series: create_series("FREQ=WEEKLY;COUNT=4", day=..., start=..., end=..., **meeting fields).
+
+    Returns (series, occurrences); every occurrence is a Meeting row with original_start_at set.
+    """
+    from meetingsvc.meetings.models import MeetingSeries
+    from meetingsvc.meetings.recurrence import occurrence_starts
+
+    def make(rrule, **kw):
+        first = create_meeting(**kw)
+        duration = first.end_at - first.start_at
+        series = MeetingSeries(rrule=rrule, first_start_at=first.start_at)
+        _db.session.add(series)
+        _db.session.flush()
+        first.series_id, first.original_start_at = series.id, first.start_at
+        occurrences = [first]
+        fields = {k: v for k, v in kw.items() if k not in ("day", "start", "end", "start_at", "end_at")}
+        for start in occurrence_starts(rrule, first.start_at)[1:]:
+            occurrences.append(create_meeting(start_at=start, end_at=start + duration, series_id=series.id,
+                                              original_start_at=start, **fields))
+        _db.session.commit()
+        return series, occurrences
+
+    return make
+
+
+@pytest.fixture
 def login_as(client, create_user):
     """Sign the test client in with a new account of `role`; returns the user."""
 

@@ -1,9 +1,14 @@
 """Walk every route with every role and assert who may open it.
 
-Every endpoint of the app must be listed in ACCESS (a new route without an entry fails the test), with the
-roles that may use it; "public" means no login is needed. URL parameters are filled from objects the
-`objects` fixture creates. Only GET is walked here; each domain's tests check its POST rules.
+Every endpoint of the app must be listed in an ACCESS table (a new route without an entry fails the test),
+with the roles that may use it; "public" means no login is needed. The core table is below; each domain
+adds its own in tests/<domain>/access.py (ACCESS = {...}, and optionally url_values(getfixture) -> dict for
+the URL parameters its routes need). Only GET is walked here; each domain's tests check its POST rules.
 """
+
+import importlib
+import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -22,17 +27,29 @@ ACCESS = {
     "auth.set_language": PUBLIC,
     "core.dashboard": EVERYONE,
     "meetings.detail": EVERYONE,
+    "api.openapi_json": PUBLIC,
 }
+
+DOMAIN_ACCESS = []
+for _info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    _module_path = Path(__file__).parent / _info.name / "access.py"
+    if _info.ispkg and _module_path.exists():
+        DOMAIN_ACCESS.append(importlib.import_module(f"tests.{_info.name}.access"))
+        ACCESS.update(DOMAIN_ACCESS[-1].ACCESS)
 
 
 @pytest.fixture
-def objects(create_meeting, create_room, create_unit, create_person):
+def objects(request, create_meeting, create_room, create_unit, create_person):
     unit = create_unit()
     person = create_person(unit_id=unit.id)
     room = create_room()
     meeting = create_meeting(room_id=room.id, classification="internal")
-    return {"meeting_id": meeting.id, "unit_id": unit.id, "person_id": person.id, "room_id": room.id,
-            "filename": "app.css", "code": "vi"}
+    values = {"meeting_id": meeting.id, "unit_id": unit.id, "person_id": person.id, "room_id": room.id,
+              "filename": "app.css", "code": "vi"}
+    for module in DOMAIN_ACCESS:
+        if hasattr(module, "url_values"):
+            values.update(module.url_values(request.getfixturevalue))
+    return values
 
 
 def _get_rules(app):

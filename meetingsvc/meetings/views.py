@@ -18,3 +18,6 @@ def detail(meeting_id):
         meeting=shown,
         history=[] if getattr(shown, "is_masked", False) else history(meeting),
     )
+
+
+from meetingsvc.meetings import schedule_views  # noqa: E402,F401  (its routes live on this blueprint)

@@ -1,7 +1,6 @@
 import pytest
 
 from meetingsvc.core.time import local_today
-
 from tests.helpers import browser_login, screenshot
 
 pytestmark = pytest.mark.browser

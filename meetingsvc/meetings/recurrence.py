@@ -1,0 +1,35 @@
+"""Recurring meetings: a series keeps its RRULE; every occurrence is a Meeting row of its own.
+
+Occurrence rows carry `original_start_at` (the iCal RECURRENCE-ID). A cancelled occurrence becomes an
+EXDATE in feeds; an occurrence edited apart from the series is `is_detached` and is published as its own
+VEVENT with RECURRENCE-ID. Expansion is done in office time, so "every Monday 08:00" stays 08:00 locally.
+"""
+
+from datetime import datetime, timedelta
+
+from dateutil.rrule import rrulestr
+
+from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.time import office_zone
+
+# A series is materialised row by row, so it must end: at most this many occurrences, within this span.
+MAX_OCCURRENCES = 260
+MAX_SPAN = timedelta(days=3 * 366)
+
+
+def occurrence_starts(rrule: str, first_start: datetime) -> list[datetime]:
+    """UTC starts of every occurrence of `rrule` from `first_start` (aware), expanded in office time."""
+    zone = office_zone()
+    local_first = first_start.astimezone(zone).replace(tzinfo=None)
+    try:
+        rule = rrulestr(rrule, dtstart=local_first)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"rrule": f"not a valid recurrence rule: {exc}"}) from exc
+    if "COUNT=" not in rrule.upper() and "UNTIL=" not in rrule.upper():
+        raise ValidationError({"rrule": "a recurring meeting needs an end (COUNT or UNTIL)"})
+    starts = []
+    for local in rule:
+        if len(starts) >= MAX_OCCURRENCES or local - local_first > MAX_SPAN:
+            raise ValidationError({"rrule": f"at most {MAX_OCCURRENCES} occurrences within three years"})
+        starts.append(local.replace(tzinfo=zone).astimezone(first_start.tzinfo))
+    return starts

@@ -1,0 +1,3 @@
+"""The weekly work schedule, its publication, the room view and search (routes on the meetings blueprint)."""
+
+from meetingsvc.meetings.views import bp  # noqa: F401
