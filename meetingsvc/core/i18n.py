@@ -15,8 +15,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def translation_directories() -> list[str]:
-    """Each domain keeps its own catalog in <domain>/translations; Flask-Babel merges them."""
-    return [str(p) for p in sorted(PACKAGE_DIR.glob("*/translations")) if p.is_dir()]
+    """Each domain keeps its own catalog in <domain>/translations (or translations_<part>); Flask-Babel merges them."""
+    return [str(p) for p in sorted(PACKAGE_DIR.glob("*/translations*")) if p.is_dir()]
 
 
 def compile_catalogs() -> int:
@@ -25,7 +25,7 @@ def compile_catalogs() -> int:
     from babel.messages.pofile import read_po
 
     count = 0
-    for po_path in PACKAGE_DIR.glob("*/translations/*/LC_MESSAGES/messages.po"):
+    for po_path in PACKAGE_DIR.glob("*/translations*/*/LC_MESSAGES/messages.po"):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue

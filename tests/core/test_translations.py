@@ -12,7 +12,7 @@ METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 def _vietnamese_catalog() -> dict[str, str]:
     merged = {}
-    for po in PACKAGE.glob("*/translations/vi/LC_MESSAGES/messages.po"):
+    for po in PACKAGE.glob("*/translations*/vi/LC_MESSAGES/messages.po"):
         with open(po, "rb") as fh:
             for message in read_po(fh):
                 if message.id and message.string:
