@@ -58,4 +58,15 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "LANGUAGES": ("vi", "en"),
+    # Longest duration (hours of meeting) per kind before the form warns: Decision 45/2018 (domain.md §1.1).
+    # ½ working day = 4 h, 1 day = 8 h; kinds not listed have no cap.
+    "MEETING_DURATION_CAPS_HOURS": {
+        "briefing": 4, "work_resolution": 4, "advisory": 4, "coordination": 4,
+        "technical": 8, "thematic": 8, "review": 8, "training_rollout": 16,
+    },
+    # Times a day part stands for when no time is given (domain.md §5).
+    "DAY_PART_TIMES": {
+        "morning": ("08:00", "11:30"), "afternoon": ("14:00", "17:00"),
+        "evening": ("19:00", "21:00"), "all_day": ("08:00", "17:00"),
+    },
 }
