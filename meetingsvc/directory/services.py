@@ -1,0 +1,756 @@
+"""The directory's rules: units (a tree with validity dates and successors), people, rooms, saved groups.
+
+Nothing that meetings refer to is deleted: units, people, rooms and groups are deactivated, disappear from
+pickers (the active_* functions) and stay as they were in past meetings and reports. Every change is written
+to the audit log with what it was before and after. Bad input raises ValidationError (nothing written); a
+duplicate code or name raises DuplicateError (a ConflictError, 409 in the API).
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import has_request_context
+from flask_babel import gettext
+
+from meetingsvc.core.audit import record
+from meetingsvc.core.errors import ConflictError, ValidationError
+from meetingsvc.core.text import matches_all
+from meetingsvc.core.time import local_today
+from meetingsvc.directory.models import LEADER_ROLES, UNIT_KINDS, Person, Room, Unit, UnitGroup
+from meetingsvc.extensions import db
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def _(message: str, **values) -> str:
+    """gettext in a request; the English text outside one (CLI, demo loader, tests calling services)."""
+    if has_request_context():
+        return gettext(message, **values)
+    return message % values if values else message
+
+
+class DuplicateError(ConflictError):
+    """A code or name that another row already has; `field` names the form field to mark."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+# ---- pickers: what other domains offer users -------------------------------------------------------------
+
+
+def _kinds(kind) -> list[str] | None:
+    if kind is None or kind == "":
+        return None
+    return [kind] if isinstance(kind, str) else list(kind)
+
+
+def _valid_on(day: date):
+    return sa.and_(
+        sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= day),
+        sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= day),
+    )
+
+
+def units_for_selection(kind=None, parent_id: int | None = None, group_id: int | None = None,
+                        on_date: date | None = None) -> list[Unit]:
+    """Active units valid on `on_date` (default today), narrowed by kind(s), direct parent and/or saved group.
+
+    "all district-level units" = kind="district"; "all children of unit Y" = parent_id=Y; a saved group =
+    group_id (only its members that are still active and valid on the date). Ordered as the tree shows them.
+    """
+    day = on_date or local_today()
+    query = sa.select(Unit).where(Unit.is_active.is_(True), _valid_on(day))
+    kinds = _kinds(kind)
+    if kinds:
+        query = query.where(Unit.kind.in_(kinds))
+    if parent_id is not None:
+        query = query.where(Unit.parent_id == parent_id)
+    if group_id is not None:
+        from meetingsvc.directory.models import unit_group_members
+
+        query = query.where(Unit.id.in_(
+            sa.select(unit_group_members.c.unit_id).where(unit_group_members.c.group_id == group_id)
+        ))
+    return list(db.session.scalars(query.order_by(Unit.sort_order, Unit.name, Unit.code)))
+
+
+def active_units(kind=None, on_date: date | None = None, q: str | None = None) -> list[Unit]:
+    """Units to offer in a picker: active, valid on the date (default today), optionally searched."""
+    day = on_date or local_today()
+    query = sa.select(Unit).where(Unit.is_active.is_(True), _valid_on(day), matches_all(Unit.search_text, q))
+    kinds = _kinds(kind)
+    if kinds:
+        query = query.where(Unit.kind.in_(kinds))
+    return list(db.session.scalars(query.order_by(Unit.sort_order, Unit.name, Unit.code)))
+
+
+def active_people(leaders_only: bool = False, q: str | None = None) -> list[Person]:
+    """People to offer in a picker; leaders first in rank order (Chairman, Standing Vice Chairman, …)."""
+    query = sa.select(Person).where(Person.is_active.is_(True), matches_all(Person.search_text, q))
+    if leaders_only:
+        query = query.where(Person.is_leader.is_(True))
+    order = (Person.is_leader.desc(), sa.func.coalesce(Person.leader_rank, 9999), Person.full_name, Person.id)
+    return list(db.session.scalars(query.order_by(*order)).unique())
+
+
+def active_rooms(bookable_only: bool = False) -> list[Room]:
+    query = sa.select(Room).where(Room.is_active.is_(True))
+    if bookable_only:
+        query = query.where(Room.is_bookable.is_(True))
+    return list(db.session.scalars(query.order_by(Room.name)))
+
+
+def active_groups() -> list[UnitGroup]:
+    return list(db.session.scalars(
+        sa.select(UnitGroup).where(UnitGroup.is_active.is_(True)).order_by(UnitGroup.name)
+    ))
+
+
+# ---- history: the unit as it was, the unit as it is now --------------------------------------------------
+
+
+def unit_as_of(unit: Unit, day: date) -> Unit:
+    """The unit that stood for `unit` on `day`.
+
+    A meeting's attendee or bridge point keeps the unit it named on the meeting's date, so for grouping "as it
+    was" this is normally the unit itself; if `day` is after the unit ended, follow its successors to the one
+    valid on that day (the first by order when it was split).
+    """
+    if unit.is_valid_on(day):
+        return unit
+    if unit.valid_to is not None and day > unit.valid_to:
+        seen, frontier = {unit.id}, list(unit.successors)
+        while frontier:
+            ordered = sorted(frontier, key=lambda u: (u.sort_order, u.code))
+            for candidate in ordered:
+                if candidate.is_valid_on(day):
+                    return candidate
+            seen.update(u.id for u in ordered)
+            frontier = [s for u in ordered for s in u.successors if s.id not in seen]
+    return unit
+
+
+def current_successors(unit: Unit, day: date | None = None) -> list[Unit]:
+    """Today's units (or `day`'s) that `unit` became: itself while valid, else its successors followed through
+    every later merge, e.g. Quận Ba Đình (until 30/06/2025) -> Phường Ba Đình, Phường Ngọc Hà, Phường Giảng Võ.
+    An ended unit without successors answers itself so that reports keep its row.
+    """
+    day = day or local_today()
+    if unit.is_valid_on(day) or not unit.successors:
+        return [unit]
+    found, seen, frontier = [], {unit.id}, list(unit.successors)
+    while frontier:
+        following = []
+        for candidate in frontier:
+            if candidate.id in seen:
+                continue
+            seen.add(candidate.id)
+            if candidate.is_valid_on(day) or not candidate.successors:
+                found.append(candidate)
+            else:
+                following.extend(candidate.successors)
+        frontier = following
+    return sorted(found, key=lambda u: (u.sort_order, u.name, u.code))
+
+
+def current_unit(unit: Unit, day: date | None = None) -> Unit:
+    """One unit for "as it is now" grouping: the first of current_successors()."""
+    return current_successors(unit, day)[0]
+
+
+# ---- units -----------------------------------------------------------------------------------------------
+
+
+def unit_snapshot(unit: Unit) -> dict:
+    return {
+        "code": unit.code, "name": unit.name, "short_name": unit.short_name, "kind": unit.kind,
+        "parent_id": unit.parent_id, "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+        "valid_to": unit.valid_to.isoformat() if unit.valid_to else None, "sort_order": unit.sort_order,
+        "is_active": unit.is_active, "successor_ids": sorted(s.id for s in unit.successors),
+    }
+
+
+UNIT_FIELDS = ("code", "name", "short_name", "kind", "parent_id", "valid_from", "valid_to", "sort_order",
+               "successor_ids")
+
+
+def _clean_text(data: dict, key: str, errors: dict, *, required: bool = False, max_len: int = 200) -> str | None:
+    value = data.get(key)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[key] = _("Must be text.")
+        return None
+    value = " ".join(value.split())
+    if required and not value:
+        errors[key] = _("This field is required.")
+    elif len(value) > max_len:
+        errors[key] = _("At most %(n)d characters.", n=max_len)
+    return value or None
+
+
+def _clean_date(data: dict, key: str, errors: dict) -> date | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[key] = _("Not a date (use YYYY-MM-DD).")
+        return None
+
+
+def _clean_int(data: dict, key: str, errors: dict, *, minimum: int | None = None) -> int | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        errors[key] = _("Must be a whole number.")
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[key] = _("Must be a whole number.")
+        return None
+    if minimum is not None and number < minimum:
+        errors[key] = _("Must be at least %(n)d.", n=minimum)
+        return None
+    return number
+
+
+def _clean_bool(data: dict, key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "y", "on", "x", "có", "co")
+    return bool(value)
+
+
+def _unit_by_id(unit_id, field: str, errors: dict) -> Unit | None:
+    if unit_id in (None, ""):
+        return None
+    try:
+        unit = db.session.get(Unit, int(unit_id))
+    except (TypeError, ValueError):
+        unit = None
+    if unit is None:
+        errors[field] = _("No such unit.")
+    return unit
+
+
+def check_parent(unit: Unit | None, parent: Unit | None) -> str | None:
+    """Why `parent` cannot be `unit`'s parent (itself or one of its descendants), or None."""
+    if parent is None or unit is None or unit.id is None:
+        return None
+    node, seen = parent, set()
+    while node is not None and node.id not in seen:
+        if node.id == unit.id:
+            return _("A unit cannot be placed under itself or under one of its own sub-units.")
+        seen.add(node.id)
+        node = node.parent
+    return None
+
+
+def _check_successors(unit: Unit | None, successors: list[Unit]) -> str | None:
+    """A successor may not be the unit itself nor lead back to it through later successors."""
+    if unit is None or unit.id is None:
+        return None
+    frontier, seen = list(successors), set()
+    while frontier:
+        node = frontier.pop()
+        if node.id == unit.id:
+            return _("A unit cannot succeed itself (directly or through later merges).")
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        frontier.extend(node.successors)
+    return None
+
+
+def _apply_unit(unit: Unit | None, data: dict, *, partial: bool) -> dict:
+    """Validated values for the fields present in `data` (all fields unless partial)."""
+    errors, values = {}, {}
+    keys = [k for k in UNIT_FIELDS if k in data] if partial else list(UNIT_FIELDS)
+    if "code" in keys:
+        code = _clean_text(data, "code", errors, required=True, max_len=32)
+        if code and " " in code:
+            errors["code"] = _("A code has no spaces.")
+        values["code"] = code
+    if "name" in keys:
+        values["name"] = _clean_text(data, "name", errors, required=True, max_len=200)
+    if "short_name" in keys:
+        values["short_name"] = _clean_text(data, "short_name", errors, max_len=80)
+    if "kind" in keys:
+        kind = data.get("kind")
+        if kind not in UNIT_KINDS:
+            errors["kind"] = _("Choose one of: %(kinds)s.", kinds=", ".join(UNIT_KINDS))
+        values["kind"] = kind
+    if "parent_id" in keys:
+        parent = _unit_by_id(data.get("parent_id"), "parent_id", errors)
+        problem = check_parent(unit, parent)
+        if problem:
+            errors["parent_id"] = problem
+        values["parent"] = parent
+    for key in ("valid_from", "valid_to"):
+        if key in keys:
+            values[key] = _clean_date(data, key, errors)
+    if "sort_order" in keys:
+        values["sort_order"] = _clean_int(data, "sort_order", errors) or 0
+    if "successor_ids" in keys:
+        raw = data.get("successor_ids") or []
+        if not isinstance(raw, list | tuple):
+            errors["successor_ids"] = _("Must be a list of unit ids.")
+            raw = []
+        successors = []
+        for sid in raw:
+            found = _unit_by_id(sid, "successor_ids", errors)
+            if found is not None and found not in successors:
+                successors.append(found)
+        problem = _check_successors(unit, successors)
+        if problem:
+            errors["successor_ids"] = problem
+        values["successors"] = successors
+    valid_from = values.get("valid_from", unit.valid_from if unit and "valid_from" not in values else None)
+    valid_to = values.get("valid_to", unit.valid_to if unit and "valid_to" not in values else None)
+    if valid_from and valid_to and valid_to < valid_from and "valid_to" not in errors:
+        errors["valid_to"] = _("The end of validity is before its start.")
+    if errors:
+        raise ValidationError(errors)
+    code = values.get("code")
+    if code:
+        clash = db.session.scalar(sa.select(Unit).where(sa.func.lower(Unit.code) == code.lower()))
+        if clash is not None and clash is not unit:
+            raise DuplicateError("code", _("The code %(code)s is already used by %(name)s.", code=code, name=clash.name))
+    return values
+
+
+def create_unit(data: dict) -> Unit:
+    values = _apply_unit(None, data, partial=False)
+    unit = Unit(is_active=_clean_bool(data, "is_active", True))
+    for key, value in values.items():
+        setattr(unit, key, value)
+    db.session.add(unit)
+    db.session.flush()
+    record("create", unit, summary=_("Unit %(name)s added", name=unit.name), after=unit_snapshot(unit))
+    return unit
+
+
+def update_unit(unit: Unit, data: dict, *, partial: bool = True) -> Unit:
+    before = unit_snapshot(unit)
+    values = _apply_unit(unit, data, partial=partial)
+    for key, value in values.items():
+        setattr(unit, key, value)
+    if "is_active" in data:
+        unit.is_active = _clean_bool(data, "is_active", unit.is_active)
+    db.session.flush()
+    after = unit_snapshot(unit)
+    if after != before:
+        action = "move" if set(k for k in after if after[k] != before[k]) == {"parent_id"} else "update"
+        record(action, unit, summary=_("Unit %(name)s changed", name=unit.name), before=before, after=after)
+    return unit
+
+
+def move_unit(unit: Unit, parent: Unit | None) -> Unit:
+    return update_unit(unit, {"parent_id": parent.id if parent else None})
+
+
+def set_unit_active(unit: Unit, active: bool) -> Unit:
+    if unit.is_active == active:
+        return unit
+    before = unit_snapshot(unit)
+    unit.is_active = active
+    record("activate" if active else "deactivate", unit,
+           summary=(_("Unit %(name)s reactivated", name=unit.name) if active
+                    else _("Unit %(name)s deactivated", name=unit.name)),
+           before=before, after=unit_snapshot(unit))
+    return unit
+
+
+def merge_units(predecessors: list[Unit], successor: Unit, on_date: date) -> Unit:
+    """Record a merger: the predecessors end the day before `on_date` and point to `successor`."""
+    errors = {}
+    if not predecessors:
+        errors["predecessors"] = _("Choose the units that merge.")
+    if successor in predecessors:
+        errors["successor"] = _("A unit cannot succeed itself (directly or through later merges).")
+    if errors:
+        raise ValidationError(errors)
+    from datetime import timedelta
+
+    for unit in predecessors:
+        update_unit(unit, {
+            "valid_to": on_date - timedelta(days=1),
+            "successor_ids": sorted({s.id for s in unit.successors} | {successor.id}),
+        })
+    if successor.valid_from is None or successor.valid_from > on_date:
+        update_unit(successor, {"valid_from": on_date})
+    return successor
+
+
+def unit_tree(*, include_former: bool = False, q: str | None = None, on_date: date | None = None) -> list[tuple[Unit, int]]:
+    """(unit, depth) in tree order. Former units (inactive or no longer valid) only when asked for.
+
+    A search keeps the matching units and their ancestors so that the tree still reads.
+    """
+    day = on_date or local_today()
+    units = list(db.session.scalars(sa.select(Unit).order_by(Unit.sort_order, Unit.name, Unit.code)))
+    if not include_former:
+        units = [u for u in units if u.is_active and (u.valid_to is None or u.valid_to >= day)]
+    shown = {u.id for u in units}
+    if q:
+        matching = set(db.session.scalars(sa.select(Unit.id).where(matches_all(Unit.search_text, q))))
+        keep = set()
+        by_id = {u.id: u for u in units}
+        for uid in matching & shown:
+            keep.add(uid)
+            keep.update(a.id for a in by_id[uid].ancestors() if a.id in shown)
+        units = [u for u in units if u.id in keep]
+        shown = keep
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in shown else None
+        children.setdefault(parent, []).append(unit)
+    out, stack = [], [(u, 0) for u in reversed(children.get(None, []))]
+    while stack:
+        unit, depth = stack.pop()
+        out.append((unit, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(unit.id, [])))
+    return out
+
+
+def is_former(unit: Unit, day: date | None = None) -> bool:
+    day = day or local_today()
+    return not unit.is_active or (unit.valid_to is not None and unit.valid_to < day)
+
+
+# ---- people ----------------------------------------------------------------------------------------------
+
+PERSON_FIELDS = ("full_name", "title", "unit_id", "email", "phone", "is_leader", "leader_role", "leader_rank")
+
+
+def person_snapshot(person: Person) -> dict:
+    return {
+        "full_name": person.full_name, "title": person.title, "unit_id": person.unit_id, "email": person.email,
+        "phone": person.phone, "is_leader": person.is_leader, "leader_role": person.leader_role,
+        "leader_rank": person.leader_rank, "is_active": person.is_active,
+    }
+
+
+def normalise_email(raw: str | None) -> str | None:
+    """The address as it should be stored, or ValueError with the reason it is not an address."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return validate_email(raw, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _apply_person(person: Person | None, data: dict, *, partial: bool) -> dict:
+    errors, values = {}, {}
+    keys = [k for k in PERSON_FIELDS if k in data] if partial else list(PERSON_FIELDS)
+    if "full_name" in keys:
+        values["full_name"] = _clean_text(data, "full_name", errors, required=True, max_len=120)
+    if "title" in keys:
+        values["title"] = _clean_text(data, "title", errors, max_len=160) or ""
+    if "unit_id" in keys:
+        unit = _unit_by_id(data.get("unit_id"), "unit_id", errors)
+        values["unit_id"] = unit.id if unit else None
+    if "email" in keys:
+        raw = data.get("email")
+        if raw is not None and not isinstance(raw, str):
+            errors["email"] = _("Must be text.")
+        else:
+            try:
+                values["email"] = normalise_email(raw)
+            except ValueError:
+                errors["email"] = _("%(value)s is not an email address.", value=raw)
+    if "phone" in keys:
+        phone = _clean_text(data, "phone", errors, max_len=40)
+        if phone and not all(c.isdigit() or c in " +().-" for c in phone):
+            errors["phone"] = _("A phone number has digits, spaces and + ( ) . - only.")
+        values["phone"] = phone
+    if "is_leader" in keys:
+        values["is_leader"] = _clean_bool(data, "is_leader", False)
+    if "leader_role" in keys:
+        role = data.get("leader_role") or None
+        if role is not None and role not in LEADER_ROLES:
+            errors["leader_role"] = _("Choose one of: %(kinds)s.", kinds=", ".join(LEADER_ROLES))
+        values["leader_role"] = role
+    if "leader_rank" in keys:
+        values["leader_rank"] = _clean_int(data, "leader_rank", errors, minimum=1)
+    is_leader = values.get("is_leader", person.is_leader if person else False)
+    if not is_leader and values.get("leader_role"):
+        errors.setdefault("leader_role", _("Only a leader has a leader role."))
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def create_person(data: dict) -> Person:
+    values = _apply_person(None, data, partial=False)
+    person = Person(is_active=_clean_bool(data, "is_active", True), **values)
+    db.session.add(person)
+    db.session.flush()
+    record("create", person, summary=_("Person %(name)s added", name=person.full_name), after=person_snapshot(person))
+    return person
+
+
+def update_person(person: Person, data: dict, *, partial: bool = True) -> Person:
+    before = person_snapshot(person)
+    for key, value in _apply_person(person, data, partial=partial).items():
+        setattr(person, key, value)
+    if "is_active" in data:
+        person.is_active = _clean_bool(data, "is_active", person.is_active)
+    db.session.flush()
+    after = person_snapshot(person)
+    if after != before:
+        record("update", person, summary=_("Person %(name)s changed", name=person.full_name), before=before, after=after)
+    return person
+
+
+def set_person_active(person: Person, active: bool) -> Person:
+    if person.is_active == active:
+        return person
+    before = person_snapshot(person)
+    person.is_active = active
+    record("activate" if active else "deactivate", person,
+           summary=(_("Person %(name)s reactivated", name=person.full_name) if active
+                    else _("Person %(name)s deactivated", name=person.full_name)),
+           before=before, after=person_snapshot(person))
+    return person
+
+
+def search_people(q: str | None = None, *, unit_id: int | None = None, include_inactive: bool = False,
+                  leaders_only: bool = False) -> list[Person]:
+    query = sa.select(Person).where(matches_all(Person.search_text, q))
+    if not include_inactive:
+        query = query.where(Person.is_active.is_(True))
+    if unit_id:
+        query = query.where(Person.unit_id == unit_id)
+    if leaders_only:
+        query = query.where(Person.is_leader.is_(True))
+    order = (Person.is_leader.desc(), sa.func.coalesce(Person.leader_rank, 9999), Person.full_name, Person.id)
+    return list(db.session.scalars(query.order_by(*order)).unique())
+
+
+# ---- rooms -----------------------------------------------------------------------------------------------
+
+ROOM_FIELDS = ("name", "building", "capacity", "equipment", "is_bookable")
+
+
+def room_snapshot(room: Room) -> dict:
+    return {
+        "name": room.name, "building": room.building, "capacity": room.capacity, "equipment": list(room.equipment or []),
+        "is_bookable": room.is_bookable, "is_active": room.is_active, "photo_mimetype": room.photo_mimetype,
+    }
+
+
+def parse_equipment(raw) -> list[str]:
+    """A list from a list, or from text with one item per line or separated by commas/semicolons."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        parts = raw.replace(";", "\n").replace(",", "\n").splitlines()
+    elif isinstance(raw, list | tuple):
+        parts = [str(p) for p in raw]
+    else:
+        raise ValueError("not a list")
+    items = []
+    for part in parts:
+        part = " ".join(part.split())
+        if part and part not in items:
+            items.append(part[:80])
+    return items
+
+
+def _apply_room(room: Room | None, data: dict, *, partial: bool) -> dict:
+    errors, values = {}, {}
+    keys = [k for k in ROOM_FIELDS if k in data] if partial else list(ROOM_FIELDS)
+    if "name" in keys:
+        values["name"] = _clean_text(data, "name", errors, required=True, max_len=120)
+    if "building" in keys:
+        values["building"] = _clean_text(data, "building", errors, max_len=160) or ""
+    if "capacity" in keys:
+        capacity = _clean_int(data, "capacity", errors)
+        if capacity is None and "capacity" not in errors:
+            errors["capacity"] = _("This field is required.")
+        elif capacity is not None and capacity <= 0:
+            errors["capacity"] = _("The capacity must be more than zero.")
+        values["capacity"] = capacity
+    if "equipment" in keys:
+        try:
+            values["equipment"] = parse_equipment(data.get("equipment"))
+        except ValueError:
+            errors["equipment"] = _("Must be a list of items.")
+    if "is_bookable" in keys:
+        values["is_bookable"] = _clean_bool(data, "is_bookable", True)
+    if errors:
+        raise ValidationError(errors)
+    name = values.get("name")
+    if name:
+        clash = db.session.scalar(sa.select(Room).where(sa.func.lower(Room.name) == name.lower()))
+        if clash is not None and clash is not room:
+            raise DuplicateError("name", _("A room named %(name)s already exists.", name=name))
+    return values
+
+
+def image_type(content: bytes) -> str | None:
+    """The MIME type from the file's first bytes (not from what the browser claims)."""
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def check_photo(content: bytes) -> str:
+    if len(content) > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": _("The photo is larger than %(n)d MB.", n=PHOTO_MAX_BYTES // (1024 * 1024))})
+    mimetype = image_type(content)
+    if mimetype not in PHOTO_TYPES:
+        raise ValidationError({"photo": _("The photo must be a JPEG, PNG or WebP image.")})
+    return mimetype
+
+
+def create_room(data: dict, photo: bytes | None = None) -> Room:
+    values = _apply_room(None, data, partial=False)
+    mimetype = check_photo(photo) if photo else None
+    room = Room(is_active=_clean_bool(data, "is_active", True), **values)
+    if photo:
+        room.photo, room.photo_mimetype = photo, mimetype
+    db.session.add(room)
+    db.session.flush()
+    record("create", room, summary=_("Room %(name)s added", name=room.name), after=room_snapshot(room))
+    return room
+
+
+def update_room(room: Room, data: dict, *, partial: bool = True, photo: bytes | None = None,
+                remove_photo: bool = False) -> Room:
+    before = room_snapshot(room)
+    values = _apply_room(room, data, partial=partial)
+    mimetype = check_photo(photo) if photo else None
+    for key, value in values.items():
+        setattr(room, key, value)
+    if "is_active" in data:
+        room.is_active = _clean_bool(data, "is_active", room.is_active)
+    if photo:
+        room.photo, room.photo_mimetype = photo, mimetype
+    elif remove_photo:
+        room.photo, room.photo_mimetype = None, None
+    db.session.flush()
+    after = room_snapshot(room)
+    if after != before or photo:
+        record("update", room, summary=_("Room %(name)s changed", name=room.name), before=before, after=after)
+    return room
+
+
+def set_room_active(room: Room, active: bool) -> Room:
+    if room.is_active == active:
+        return room
+    before = room_snapshot(room)
+    room.is_active = active
+    record("activate" if active else "deactivate", room,
+           summary=(_("Room %(name)s reactivated", name=room.name) if active
+                    else _("Room %(name)s deactivated", name=room.name)),
+           before=before, after=room_snapshot(room))
+    return room
+
+
+def search_rooms(q: str | None = None, *, include_inactive: bool = False) -> list[Room]:
+    query = sa.select(Room).where(matches_all(Room.search_text, q))
+    if not include_inactive:
+        query = query.where(Room.is_active.is_(True))
+    return list(db.session.scalars(query.order_by(Room.name)))
+
+
+def search_units(q: str | None = None, *, kind=None, include_inactive: bool = False) -> list[Unit]:
+    query = sa.select(Unit).where(matches_all(Unit.search_text, q))
+    if not include_inactive:
+        query = query.where(Unit.is_active.is_(True))
+    kinds = _kinds(kind)
+    if kinds:
+        query = query.where(Unit.kind.in_(kinds))
+    return list(db.session.scalars(query.order_by(Unit.sort_order, Unit.name, Unit.code)))
+
+
+# ---- saved groups of units -------------------------------------------------------------------------------
+
+
+def group_snapshot(group: UnitGroup) -> dict:
+    return {"name": group.name, "description": group.description, "is_active": group.is_active,
+            "unit_ids": sorted(u.id for u in group.units)}
+
+
+def _apply_group(group: UnitGroup | None, data: dict) -> dict:
+    errors, values = {}, {}
+    values["name"] = _clean_text(data, "name", errors, required=True, max_len=160)
+    values["description"] = (data.get("description") or "").strip()
+    ids = set()
+    for raw in data.get("unit_ids") or []:
+        unit = _unit_by_id(raw, "unit_ids", errors)
+        if unit is not None:
+            ids.add(unit.id)
+    kind, parent_id = data.get("rule_kind") or None, data.get("rule_parent_id") or None
+    if kind and kind not in UNIT_KINDS:
+        errors["rule_kind"] = _("Choose one of: %(kinds)s.", kinds=", ".join(UNIT_KINDS))
+    parent = _unit_by_id(parent_id, "rule_parent_id", errors) if parent_id else None
+    if (kind or parent) and not errors:
+        ids.update(u.id for u in units_for_selection(kind=kind, parent_id=parent.id if parent else None))
+    if not ids and "unit_ids" not in errors:
+        errors["unit_ids"] = _("Choose at least one unit (or a rule that finds some).")
+    if errors:
+        raise ValidationError(errors)
+    clash = db.session.scalar(sa.select(UnitGroup).where(sa.func.lower(UnitGroup.name) == values["name"].lower()))
+    if clash is not None and clash is not group:
+        raise DuplicateError("name", _("A group named %(name)s already exists.", name=values["name"]))
+    values["units"] = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids))))
+    return values
+
+
+def create_group(data: dict) -> UnitGroup:
+    """A saved group from picked unit_ids and/or a rule (rule_kind, rule_parent_id) resolved now."""
+    values = _apply_group(None, data)
+    group = UnitGroup(**values)
+    db.session.add(group)
+    db.session.flush()
+    record("create", group, summary=_("Group %(name)s added", name=group.name), after=group_snapshot(group))
+    return group
+
+
+def update_group(group: UnitGroup, data: dict) -> UnitGroup:
+    before = group_snapshot(group)
+    for key, value in _apply_group(group, data).items():
+        setattr(group, key, value)
+    db.session.flush()
+    after = group_snapshot(group)
+    if after != before:
+        record("update", group, summary=_("Group %(name)s changed", name=group.name), before=before, after=after)
+    return group
+
+
+def set_group_active(group: UnitGroup, active: bool) -> UnitGroup:
+    if group.is_active == active:
+        return group
+    before = group_snapshot(group)
+    group.is_active = active
+    record("activate" if active else "deactivate", group,
+           summary=(_("Group %(name)s reactivated", name=group.name) if active
+                    else _("Group %(name)s deactivated", name=group.name)),
+           before=before, after=group_snapshot(group))
+    return group
+
+
+def all_groups(include_inactive: bool = False) -> list[UnitGroup]:
+    query = sa.select(UnitGroup)
+    if not include_inactive:
+        query = query.where(UnitGroup.is_active.is_(True))
+    return list(db.session.scalars(query.order_by(UnitGroup.name)))
