@@ -5,7 +5,7 @@ from pathlib import Path
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -39,6 +39,8 @@ def compile_catalogs() -> int:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # services called from the CLI, the scheduler, benchmarks
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("language")
     if chosen in languages:
         return chosen
