@@ -1,0 +1,179 @@
+"""Reporting periods in office (local) time: year, nine months, half-year, quarter, month or any range of days.
+
+A period is a range of local calendar days [first, last]; its UTC bounds come from core.time so that a meeting
+at 23:30 on 31 December (local) belongs to that year and one at 00:30 on 1 January to the next. Two bases:
+``calendar`` (the calendar month, quarter, …) and ``cutoff`` (the data cut-off windows of Decree 09/2019/NĐ-CP
+Art. 12: month = 15th of the previous month → 14th; quarter = 15th of the month before the quarter → 14th of its
+last month; 6 months, 9 months and year = 15/12 of the previous year → 14/6, 14/9, 14/12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.time import local_day_bounds
+
+KINDS = ("year", "nine_months", "half_year", "quarter", "month", "range")
+BASES = ("calendar", "cutoff")
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+# A report may span at most this many days (ten years and their leap days), so that a typo cannot ask for a millennium.
+MAX_DAYS = 366 * 10 + 3
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    first: date  # first local day, inclusive
+    last: date  # last local day, inclusive
+    year: int | None = None
+    number: int | None = None  # the quarter or the month
+    basis: str = "calendar"
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        """UTC instants [start of first day, start of the day after the last day) for an index range on start_at."""
+        return local_day_bounds(self.first, self.last)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous_year(self) -> Period:
+        """The same period a year earlier ("cùng kỳ"); 29 February falls back to the 28th."""
+        if self.kind != "range":
+            return make_period(self.kind, self.year - 1, self.number, basis=self.basis)
+        return replace(self, first=_year_earlier(self.first), last=_year_earlier(self.last),
+                       year=self.year - 1 if self.year else None)
+
+    def label(self, language: str = "vi") -> str:
+        vi = language == "vi"
+        y = self.year
+        if self.kind == "year":
+            text = f"năm {y}" if vi else f"year {y}"
+        elif self.kind == "nine_months":
+            text = f"9 tháng đầu năm {y}" if vi else f"first nine months of {y}"
+        elif self.kind == "half_year":
+            text = f"6 tháng đầu năm {y}" if vi else f"first half of {y}"
+        elif self.kind == "quarter":
+            text = f"quý {ROMAN[self.number]}/{y}" if vi else f"Q{self.number} {y}"
+        elif self.kind == "month":
+            text = f"tháng {self.number}/{y}" if vi else f"{MONTHS_EN[self.number - 1]} {y}"
+        else:
+            text = ""
+        span = f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
+        if self.kind == "range":
+            return (f"từ {self.first:%d/%m/%Y} đến {self.last:%d/%m/%Y}" if vi else
+                    f"{self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}")
+        if self.basis == "cutoff":
+            return f"{text} ({'số liệu' if vi else 'data'} {span})"
+        return text
+
+    def comparison(self, language: str = "vi") -> str:
+        """'so với năm 2021' for a year, 'so với cùng kỳ năm 2021' otherwise."""
+        prev = self.previous_year()
+        if self.kind == "year":
+            return f"so với năm {prev.year}" if language == "vi" else f"compared with {prev.year}"
+        if prev.year:
+            return (f"so với cùng kỳ năm {prev.year}" if language == "vi" else
+                    f"compared with the same period of {prev.year}")
+        return "so với cùng kỳ" if language == "vi" else "compared with the same period a year earlier"
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "basis": self.basis, "from": self.first.isoformat(), "to": self.last.isoformat(),
+                "year": self.year, "number": self.number, "label_vi": self.label("vi"), "label_en": self.label("en")}
+
+
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+
+
+def make_period(kind: str, year: int, number: int | None = None, *, basis: str = "calendar") -> Period:
+    """A named period of `year`: number is the quarter (1-4) or the month (1-12)."""
+    if kind not in KINDS or kind == "range":
+        raise ValidationError({"period": f"unknown period {kind!r}"})
+    if basis not in BASES:
+        raise ValidationError({"basis": f"unknown basis {basis!r}"})
+    if not 1900 < year < 2200:
+        raise ValidationError({"year": "not a plausible year"})
+    last_month = {"year": 12, "nine_months": 9, "half_year": 6}.get(kind)
+    if kind == "quarter":
+        if number not in ROMAN:
+            raise ValidationError({"quarter": "the quarter must be 1 to 4"})
+        first_month, last_month = 3 * number - 2, 3 * number
+    elif kind == "month":
+        if not number or not 1 <= number <= 12:
+            raise ValidationError({"month": "the month must be 1 to 12"})
+        first_month = last_month = number
+    else:
+        first_month, number = 1, None
+    if basis == "calendar":
+        first, last = date(year, first_month, 1), _month_end(year, last_month)
+    else:
+        # The window opens on the 15th of the month before (15/12 of the previous year for year-to-date periods).
+        start_month = 12 if kind in ("year", "nine_months", "half_year") else first_month - 1
+        first = date(year - 1, 12, 15) if start_month in (0, 12) and first_month == 1 else date(year, start_month, 15)
+        last = date(year, last_month, 14)
+    return Period(kind, first, last, year, number, basis)
+
+
+def make_range(first: date, last: date) -> Period:
+    if last < first:
+        raise ValidationError({"to": "the end date is before the start date"})
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ValidationError({"to": "a report covers at most ten years"})
+    return Period("range", first, last, first.year if first.year == last.year else None)
+
+
+def _int(args, name: str, errors: dict) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        errors[name] = "not a number"
+        return None
+    return int(raw)
+
+
+def _date(args, name: str, errors: dict) -> date | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = "not a date (YYYY-MM-DD)"
+        return None
+
+
+def period_from_args(args, default_year: int) -> Period:
+    """The period a request (page, API) or the CLI asks for.
+
+    `from`/`to` (YYYY-MM-DD) give a range; otherwise `period` (year, nine_months, half_year, quarter, month)
+    with `year`, `quarter` or `month`, and `basis` (calendar or cutoff). Raises ValidationError naming the field.
+    """
+    errors: dict[str, str] = {}
+    kind = (args.get("period") or "").strip()
+    first, last = _date(args, "from", errors), _date(args, "to", errors)
+    year = _int(args, "year", errors)
+    number = _int(args, "quarter" if kind == "quarter" else "month", errors)
+    basis = (args.get("basis") or "calendar").strip()
+    if errors:
+        raise ValidationError(errors)
+    if kind in ("", "range") and (first or last):
+        if not (first and last):
+            raise ValidationError({"to" if first else "from": "give both dates"})
+        return make_range(first, last)
+    if kind == "range":
+        raise ValidationError({"from": "give both dates"})
+    return make_period(kind or "year", year or default_year, number, basis=basis)
