@@ -1,0 +1,251 @@
+"""Bulk entry of actual participants from a CSV or XLSX file: one row per bridge point.
+
+The whole file is checked before anything is saved; if any row is wrong nothing is saved and every wrong
+row is named (its row number in the spreadsheet, the header being row 1, and the reason).
+
+Columns (headers in English or Vietnamese, with or without diacritics, any order):
+  unit_code            the unit's code (for a bridge point that is a unit), or
+  site_name            the site's name (for a named site);
+  actual_participants  the number present;
+  point_name, planned_participants   informative (the template fills them), ignored on upload.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.text import fold
+from meetingsvc.directory.models import Unit
+from meetingsvc.extensions import db
+from meetingsvc.online import services
+
+COLUMNS = {
+    "unit_code": _l("Unit code"),
+    "site_name": _l("Site name"),
+    "point_name": _l("Bridge point"),
+    "planned_participants": _l("Planned participants"),
+    "actual_participants": _l("Actual participants"),
+}
+# Header spellings accepted (folded: lower case, no diacritics), besides the keys and the English labels.
+ALIASES = {
+    "unit_code": {"ma don vi", "ma", "code", "unit code", "ma dv"},
+    "site_name": {"ten diem", "ten dia diem", "diem cau khac", "site", "site name"},
+    "point_name": {"diem cau", "ten diem cau", "ten don vi", "bridge point", "name", "point"},
+    "planned_participants": {"so du kien", "du kien", "so dai bieu du kien", "planned", "planned participants"},
+    "actual_participants": {"so thuc te", "thuc te", "so dai bieu thuc te", "so dai bieu", "actual", "participants",
+                            "actual participants"},
+}
+MAX_ROWS = 5000
+GROUPED_NUMBER = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+
+
+@dataclass
+class UploadResult:
+    values: dict[int, int | None] = field(default_factory=dict)  # point_id -> actual participants
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    blank_rows: int = 0
+
+
+class UploadError(ValidationError):
+    """The file as a whole is unusable, or some rows are wrong: `rows` lists (row number, reason)."""
+
+    def __init__(self, message: str, rows: list[tuple[int, str]] | None = None):
+        self.message = message
+        self.rows = rows or []
+        fields = {"file": message}
+        fields.update({f"row {n}": reason for n, reason in self.rows})
+        super().__init__(fields)
+
+
+def _column_for(header) -> str | None:
+    text = fold(str(header or "")).replace("_", " ").strip()
+    if not text:
+        return None
+    for key, label in COLUMNS.items():
+        if text in (key.replace("_", " "), fold(str(label))) or text in ALIASES[key]:
+            return key
+    return "?"
+
+
+def _read_rows(filename: str, data: bytes) -> list[list]:
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+            raise UploadError(_("The file is not a readable XLSX workbook.")) from None
+        sheet = workbook.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+        workbook.close()
+        return rows
+    if name.endswith(".csv") or name.endswith(".txt"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UploadError(_("Save the CSV file as UTF-8.")) from None
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        return [row for row in csv.reader(io.StringIO(text), dialect)][: MAX_ROWS + 2]
+    raise UploadError(_("Upload a .xlsx or .csv file."))
+
+
+def _number(value) -> int | None:
+    """A participant count from a cell, or ValueError with the reason."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(_("not a whole number"))
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(_("not a whole number"))
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if GROUPED_NUMBER.match(text):
+            text = re.sub(r"[.,\s]", "", text)
+        if re.fullmatch(r"-\s*\d+", text):
+            raise ValueError(_("negative number"))
+        if not text.isdigit():
+            raise ValueError(_("not a whole number: %(value)s", value=text[:40]))
+        value = int(text)
+    if not isinstance(value, int):
+        raise ValueError(_("not a whole number"))
+    if value < 0:
+        raise ValueError(_("negative number"))
+    if value > services.MAX_PARTICIPANTS_PER_POINT:
+        raise ValueError(_("%(n)s is not plausible for one bridge point (at most %(max)s)", n=value,
+                           max=services.MAX_PARTICIPANTS_PER_POINT))
+    return value
+
+
+def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
+    """Check a whole upload against the meeting's bridge points. Raises UploadError naming every bad row."""
+    rows = _read_rows(filename, data)
+    while rows and not any(c not in (None, "") and str(c).strip() for c in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise UploadError(_("The file is empty."))
+    if len(rows) > MAX_ROWS + 1:
+        raise UploadError(_("At most %(n)s rows.", n=MAX_ROWS))
+    header = [_column_for(h) for h in rows[0]]
+    unknown = [str(h) for h, key in zip(rows[0], header, strict=False) if key == "?"]
+    if unknown:
+        raise UploadError(_("Unknown columns: %(names)s. Use the template.", names=", ".join(unknown)))
+    if len([k for k in header if k]) != len({k for k in header if k}):
+        raise UploadError(_("A column appears twice. Use the template."))
+    if "actual_participants" not in header or not ({"unit_code", "site_name"} & set(header)):
+        raise UploadError(_("The file needs a column of actual participants and a column of unit codes or "
+                            "site names. Use the template."))
+    index = {key: i for i, key in enumerate(header) if key}
+
+    points = services.points_of(meeting.id)
+    by_unit = {p.unit_id: p for p in points if p.unit_id}
+    by_site = {fold(p.site_name): p for p in points if p.site_name}
+    codes = {str(r.code).strip().casefold(): r.id for r in db.session.execute(sa.select(Unit.code, Unit.id))}
+    result, seen = UploadResult(), {}
+
+    def cell(row, key):
+        i = index.get(key)
+        if i is None or i >= len(row):
+            return None
+        value = row[i]
+        return value.strip() if isinstance(value, str) else value
+
+    for number, row in enumerate(rows[1:], start=2):
+        code, site, actual = cell(row, "unit_code"), cell(row, "site_name"), cell(row, "actual_participants")
+        if all(v in (None, "") for v in (code, site, actual)):
+            result.blank_rows += 1
+            continue
+        point = None
+        if code not in (None, ""):
+            code_text = str(int(code) if isinstance(code, float) and code.is_integer() else code).strip()
+            unit_id = codes.get(code_text.casefold())
+            if unit_id is None:
+                result.errors.append((number, _("unknown unit code %(code)s", code=code_text)))
+                continue
+            point = by_unit.get(unit_id)
+            if point is None:
+                result.errors.append((number, _("unit %(code)s is not a bridge point of this meeting",
+                                                code=code_text)))
+                continue
+        elif site not in (None, ""):
+            point = by_site.get(fold(str(site)))
+            if point is None:
+                result.errors.append((number, _("%(name)s is not a bridge point of this meeting", name=site)))
+                continue
+        else:
+            result.errors.append((number, _("no unit code or site name")))
+            continue
+        try:
+            value = _number(actual)
+        except ValueError as exc:
+            result.errors.append((number, str(exc)))
+            continue
+        if point.id in seen:
+            result.errors.append((number, _("%(name)s appears twice (also row %(row)s)", name=point.label,
+                                            row=seen[point.id])))
+            continue
+        seen[point.id] = number
+        result.values[point.id] = value
+    if result.errors:
+        raise UploadError(_("Nothing was saved: %(n)s rows are wrong.", n=len(result.errors)), result.errors)
+    if not result.values:
+        raise UploadError(_("The file has no rows of bridge points."))
+    return result
+
+
+def import_actuals(meeting, filename: str, data: bytes, user=None) -> int:
+    """Check and save an upload of actual participants; all rows or none. Returns the number of rows saved."""
+    result = parse_upload(meeting, filename, data)
+    services.record_results(meeting, result.values, user=user)
+    return len(result.values)
+
+
+# ---- the template --------------------------------------------------------------------------------------
+
+
+def template_rows(meeting) -> list[list]:
+    header = [str(COLUMNS[k]) for k in COLUMNS]
+    rows = [header]
+    for point in services.points_of(meeting.id):
+        rows.append([point.unit.code if point.unit else "", "" if point.unit else point.site_name, point.label,
+                     point.planned_participants, point.actual_participants])
+    return rows
+
+
+def template_xlsx(meeting) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Bridge points"))[:31]
+    for row in template_rows(meeting):
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDE", (14, 30, 45, 18, 18), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_csv(meeting) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in template_rows(meeting):
+        writer.writerow(["" if v is None else v for v in row])
+    # A BOM so that Excel opens the Vietnamese text as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

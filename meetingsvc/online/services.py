@@ -1,0 +1,583 @@
+"""Online meetings: the link, bridge points ("điểm cầu"), connection checks and participants.
+
+Counting rule for relayed conferences ("truyền hình trực tiếp lại"): a conference held on another body's
+system (the City Party Committee's, the national Government's) and relayed into ours is recorded with
+`Meeting.is_relayed = True` and `Meeting.origin_network`. Its bridge points and their participants are
+real and are shown everywhere, but in a JOINT report (the office's figures added to the origin body's
+figures) they must be left out, because the origin body already counts every bridge point of its
+conference, ours included. `counts_in_joint_total(meeting)` states the rule; `totals_for_meetings` gives
+the raw sums and leaves the choice to the report.
+
+Units are taken as they were on the meeting's local date (`Unit.valid_from`/`valid_to`): a conference in
+2024 has district-level units as bridge points, one after 1/7/2025 the new communes and wards.
+"""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased, joinedload
+
+from meetingsvc.core.audit import record
+from meetingsvc.core.db import utcnow
+from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.time import to_local
+from meetingsvc.directory.models import Unit, UnitGroup, unit_group_members
+from meetingsvc.extensions import db
+from meetingsvc.meetings.models import MODES, Attendee, Meeting
+from meetingsvc.online.models import CONNECTION_STATUSES, MAX_PARTICIPANTS_PER_POINT, BridgePoint
+
+# Suggestions for the free-text provider field ("the government's own system" is the usual one).
+PROVIDER_SUGGESTIONS = [
+    _l("Government video-conference system"),
+    "Zoom",
+    "Microsoft Teams",
+    "Google Meet",
+    "Webex",
+    "Jitsi",
+]
+ORIGIN_NETWORK_SUGGESTIONS = [
+    _l("City Party Committee system"),
+    _l("Government system"),
+    _l("National Assembly system"),
+]
+
+# Bulk selections: which unit kinds each one takes.
+SELECTIONS = {
+    "district": (_l("All district-level units"), ("district",)),
+    "commune": (_l("All wards and communes"), ("ward", "commune", "township", "special_zone")),
+    "department": (_l("All departments"), ("department",)),
+}
+
+# Fields of a meeting that carry its online link; `passcode` is secret (see PUBLIC_LINK_FIELDS).
+LINK_FIELDS = ("online_provider", "join_url", "online_meeting_code", "passcode", "dial_in", "is_relayed",
+               "origin_network")
+# What may leave the app in shared places (feeds, public schedule): never the passcode.
+SECRET_LINK_FIELDS = ("passcode",)
+
+POINT_TEXT_FIELDS = {"address": 300, "contact_name": 160, "contact_phone": 40, "site_name": 200,
+                     "connection_note": 500}
+# What may be changed on a bridge point (secretaries, admins) and what of it a technician may change.
+POINT_FIELDS = ("address", "contact_name", "contact_phone", "planned_participants", "actual_participants",
+                "connection_status", "connection_note", "is_host", "site_name")
+TECHNICIAN_POINT_FIELDS = ("actual_participants", "connection_status", "connection_note")
+
+
+class Totals(NamedTuple):
+    """Bridge points of a meeting and the sums of planned / actual participants (None: nothing recorded yet)."""
+
+    points: int
+    planned: int | None
+    actual: int | None
+
+
+EMPTY_TOTALS = Totals(0, None, None)
+
+
+@dataclass
+class BulkResult:
+    added: list[BridgePoint]
+    skipped: int
+
+
+# ---- who may do what ---------------------------------------------------------------------------------------
+
+
+def can_edit_online(user) -> bool:
+    """Secretaries and admins edit the link and the bridge points."""
+    return getattr(user, "is_authenticated", False) and user.role in ("admin", "secretary")
+
+
+def can_record(user) -> bool:
+    """Technicians, secretaries and admins record connection checks and actual participants."""
+    return getattr(user, "is_authenticated", False) and user.role in ("admin", "secretary", "technician")
+
+
+def counts_in_joint_total(meeting) -> bool:
+    """Whether a meeting's bridge-point participants belong in a joint report (see the module docstring)."""
+    return not meeting.is_relayed
+
+
+# ---- totals ------------------------------------------------------------------------------------------------
+
+
+def totals_for_meetings(meeting_ids) -> dict[int, Totals]:
+    """{meeting_id: Totals} for every id given, in ONE aggregate query (meetings without points get zeros)."""
+    ids = list({int(i) for i in meeting_ids})
+    result = {i: EMPTY_TOTALS for i in ids}
+    if not ids:
+        return result
+    rows = db.session.execute(
+        sa.select(
+            BridgePoint.meeting_id,
+            sa.func.count(BridgePoint.id),
+            sa.func.sum(BridgePoint.planned_participants),
+            sa.func.sum(BridgePoint.actual_participants),
+        )
+        .where(BridgePoint.meeting_id.in_(ids))
+        .group_by(BridgePoint.meeting_id)
+    )
+    for meeting_id, points, planned, actual in rows:
+        result[meeting_id] = Totals(int(points), None if planned is None else int(planned),
+                                    None if actual is None else int(actual))
+    return result
+
+
+def meeting_totals(meeting) -> Totals:
+    return totals_for_meetings([meeting.id])[meeting.id]
+
+
+# ---- the link ----------------------------------------------------------------------------------------------
+
+
+def meeting_day(meeting):
+    return to_local(meeting.start_at).date()
+
+
+def check_join_url(url: str) -> str:
+    """The URL stripped, or ValidationError unless it is an absolute http(s) URL with a host."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    message = _("Enter a full web address starting with https:// or http://.")
+    if len(url) > 1000 or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise ValidationError({"join_url": message})
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        raise ValidationError({"join_url": message}) from None
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or not host or not port_ok or host.startswith(".") or (
+        "." not in host and host != "localhost" and ":" not in host
+    ) or any(c in host for c in "<>\"'`\\{}|^"):
+        raise ValidationError({"join_url": message})
+    return url
+
+
+def _text(value, limit: int, field: str) -> str:
+    value = "" if value is None else str(value).strip()
+    if len(value) > limit:
+        raise ValidationError({field: _("At most %(n)s characters.", n=limit)})
+    return value
+
+
+def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
+    """Set the mode and the online link of a meeting; checks everything before writing anything."""
+    errors, changes = {}, {}
+    if "mode" in data and data["mode"] is not None:
+        if data["mode"] not in MODES:
+            errors["mode"] = _("Choose in person, online or hybrid.")
+        else:
+            changes["mode"] = data["mode"]
+    limits = {"online_provider": 80, "online_meeting_code": 120, "passcode": 120, "dial_in": 300, "origin_network": 160}
+    for field, limit in limits.items():
+        if field in data:
+            try:
+                changes[field] = _text(data[field], limit, field)
+            except ValidationError as exc:
+                errors.update(exc.fields)
+    if "join_url" in data:
+        try:
+            changes["join_url"] = check_join_url(data["join_url"])
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    if "is_relayed" in data:
+        changes["is_relayed"] = bool(data["is_relayed"])
+    relayed = changes.get("is_relayed", meeting.is_relayed)
+    if relayed and not changes.get("origin_network", meeting.origin_network):
+        errors["origin_network"] = _("Say whose system the conference is relayed from.")
+    if errors:
+        raise ValidationError(errors)
+    before = {k: getattr(meeting, k) for k in changes}
+    for key, value in changes.items():
+        setattr(meeting, key, value)
+    after = {k: getattr(meeting, k) for k in changes}
+    if before != after:
+        meeting.updated_at = utcnow()
+        meeting.updated_by_id = getattr(user, "id", None)
+        # The audit log keeps that the passcode changed, never the passcode itself.
+        masked = {k: ("***" if k in SECRET_LINK_FIELDS and v else v) for k, v in before.items()}
+        masked_after = {k: ("***" if k in SECRET_LINK_FIELDS and v else v) for k, v in after.items()}
+        if before.get("passcode") != after.get("passcode"):
+            masked_after["passcode"] = "*** (changed)" if after.get("passcode") else ""
+        record("online_link", meeting, summary=_("Online link updated"), before=masked, after=masked_after,
+               user=user)
+    db.session.commit()
+    return meeting
+
+
+# ---- units ----------------------------------------------------------------------------------------------
+
+
+def _valid_on(day):
+    return sa.and_(
+        sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= day),
+        sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= day),
+        # A unit switched off by hand is gone; one that ended on a date is governed by its dates.
+        sa.or_(Unit.is_active.is_(True), Unit.valid_to.is_not(None)),
+    )
+
+
+def units_for_selection(kind=None, parent_id=None, group_id=None, on_date=None) -> list[Unit]:
+    """Units of a bulk selection as they were on `on_date`.
+
+    kind: a key of SELECTIONS ("district", "commune", "department") or a Unit.kind; parent_id: only direct
+    children of that unit; group_id: only members of that saved group.
+    """
+    query = sa.select(Unit).order_by(Unit.sort_order, Unit.name, Unit.id)
+    if kind:
+        kinds = SELECTIONS[kind][1] if kind in SELECTIONS else (kind,)
+        query = query.where(Unit.kind.in_(kinds))
+    if parent_id is not None:
+        query = query.where(Unit.parent_id == parent_id)
+    if group_id is not None:
+        query = query.join(unit_group_members, unit_group_members.c.unit_id == Unit.id).where(
+            unit_group_members.c.group_id == group_id)
+    if on_date is not None:
+        query = query.where(_valid_on(on_date))
+    return list(db.session.scalars(query))
+
+
+def units_on(day) -> list[Unit]:
+    """Every unit valid on `day` (for the single-add list)."""
+    return units_for_selection(on_date=day)
+
+
+def parent_choices(day) -> list[Unit]:
+    """Units that have wards/communes under them on `day` (the city, district-level units)."""
+    kinds = SELECTIONS["commune"][1]
+    child = aliased(Unit)
+    has_children = sa.select(child.id).where(child.parent_id == Unit.id, child.kind.in_(kinds)).exists()
+    return list(db.session.scalars(
+        sa.select(Unit).where(has_children, _valid_on(day)).order_by(Unit.sort_order, Unit.name)))
+
+
+def groups() -> list[UnitGroup]:
+    return list(db.session.scalars(sa.select(UnitGroup).where(UnitGroup.is_active.is_(True))
+                                   .order_by(UnitGroup.name)))
+
+
+# ---- bridge points ---------------------------------------------------------------------------------------
+
+
+def check_participants(value, field: str):
+    """None, or a whole number in 0..MAX_PARTICIPANTS_PER_POINT; anything else is a ValidationError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError({field: _("Enter a whole number.")})
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("-") and text[1:].strip().isdigit():
+            raise ValidationError({field: _("The number of participants cannot be negative.")})
+        if not text.isdigit():
+            raise ValidationError({field: _("Enter a whole number.")})
+        value = int(text)
+    if not isinstance(value, int):
+        raise ValidationError({field: _("Enter a whole number.")})
+    if value < 0:
+        raise ValidationError({field: _("The number of participants cannot be negative.")})
+    if value > MAX_PARTICIPANTS_PER_POINT:
+        raise ValidationError({field: _("%(n)s participants at one bridge point is not plausible (at most %(max)s).",
+                                        n=value, max=MAX_PARTICIPANTS_PER_POINT)})
+    return value
+
+
+def _require_online(meeting):
+    if meeting.mode not in ("online", "hybrid"):
+        raise ValidationError({"mode": _("Bridge points belong to online or hybrid meetings: set the mode first.")})
+
+
+def _next_sort_order(meeting_id) -> int:
+    current = db.session.scalar(sa.select(sa.func.max(BridgePoint.sort_order))
+                                .where(BridgePoint.meeting_id == meeting_id))
+    return (current or 0) + 1
+
+
+def _present_keys(meeting_id):
+    rows = db.session.execute(sa.select(BridgePoint.unit_id, BridgePoint.site_name, BridgePoint.is_host)
+                              .where(BridgePoint.meeting_id == meeting_id)).all()
+    units = {r.unit_id for r in rows if r.unit_id}
+    sites = {(r.site_name or "").strip().casefold() for r in rows if r.site_name}
+    return units, sites, any(r.is_host for r in rows)
+
+
+def _unit_for(meeting, unit_id=None, unit_code=None) -> Unit:
+    unit = None
+    if unit_id not in (None, ""):
+        try:
+            unit = db.session.get(Unit, int(unit_id))
+        except (TypeError, ValueError):
+            unit = None
+    elif unit_code:
+        unit = db.session.scalar(sa.select(Unit).where(Unit.code == str(unit_code).strip()))
+    if unit is None:
+        raise ValidationError({"unit_id": _("Unknown unit.")})
+    day = meeting_day(meeting)
+    if not unit.is_valid_on(day) or (not unit.is_active and unit.valid_to is None):
+        raise ValidationError({"unit_id": _("%(unit)s did not exist on %(day)s.", unit=unit.name,
+                                            day=day.strftime("%d/%m/%Y"))})
+    return unit
+
+
+def add_point(meeting: Meeting, data: dict, user=None) -> BridgePoint:
+    """Add one bridge point: a unit (unit_id or unit_code) or a named site. The same point twice is refused."""
+    _require_online(meeting)
+    errors = {}
+    site_name = (data.get("site_name") or "").strip()
+    has_unit = data.get("unit_id") not in (None, "") or bool(data.get("unit_code"))
+    unit = None
+    if has_unit and site_name:
+        errors["site_name"] = _("Choose a unit or name a site, not both.")
+    elif not has_unit and not site_name:
+        errors["unit_id"] = _("Choose a unit or name a site.")
+    elif has_unit:
+        try:
+            unit = _unit_for(meeting, data.get("unit_id"), data.get("unit_code"))
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    fields = {}
+    for field in ("address", "contact_name", "contact_phone", "site_name"):
+        try:
+            fields[field] = _text(data.get(field), POINT_TEXT_FIELDS[field], field)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    for field in ("planned_participants", "actual_participants"):
+        try:
+            fields[field] = check_participants(data.get(field), field)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    contact_person_id = data.get("contact_person_id") or None
+    if contact_person_id is not None:
+        from meetingsvc.directory.models import Person
+
+        if not isinstance(contact_person_id, int) and not str(contact_person_id).isdigit() or \
+                db.session.get(Person, int(contact_person_id)) is None:
+            errors["contact_person_id"] = _("Unknown person.")
+        else:
+            contact_person_id = int(contact_person_id)
+    is_host = bool(data.get("is_host"))
+    units, sites, has_host = _present_keys(meeting.id)
+    if unit is not None and unit.id in units:
+        errors["unit_id"] = _("%(name)s is already a bridge point of this meeting.", name=unit.name)
+    if site_name and site_name.casefold() in sites:
+        errors["site_name"] = _("%(name)s is already a bridge point of this meeting.", name=site_name)
+    if is_host and has_host:
+        errors["is_host"] = _("This meeting already has a host point.")
+    if errors:
+        raise ValidationError(errors)
+    point = BridgePoint(
+        meeting_id=meeting.id, unit_id=unit.id if unit else None, site_name=site_name or None, is_host=is_host,
+        address=fields["address"], contact_name=fields["contact_name"], contact_phone=fields["contact_phone"],
+        contact_person_id=contact_person_id, planned_participants=fields["planned_participants"],
+        actual_participants=fields["actual_participants"], sort_order=_next_sort_order(meeting.id),
+    )
+    db.session.add(point)
+    db.session.flush()
+    record("bridge_point_add", meeting, user=user,
+           summary=_("Bridge point added: %(name)s", name=unit.name if unit else site_name))
+    db.session.commit()
+    return point
+
+
+def add_points_bulk(meeting: Meeting, *, kind=None, parent_id=None, group_id=None, planned_participants=None,
+                    user=None) -> BulkResult:
+    """Add every unit of a selection as a bridge point; units already present are skipped and counted."""
+    _require_online(meeting)
+    if kind is None and group_id is None:
+        raise ValidationError({"selection": _("Choose which units to add.")})
+    if kind is not None and kind not in SELECTIONS:
+        raise ValidationError({"selection": _("Unknown selection.")})
+    if parent_id is not None and db.session.get(Unit, parent_id) is None:
+        raise ValidationError({"parent_id": _("Unknown unit.")})
+    if group_id is not None and db.session.get(UnitGroup, group_id) is None:
+        raise ValidationError({"group_id": _("Unknown group.")})
+    planned = check_participants(planned_participants, "planned_participants")
+    units = units_for_selection(kind=kind, parent_id=parent_id, group_id=group_id, on_date=meeting_day(meeting))
+    present_units, _sites, _host = _present_keys(meeting.id)
+    order = _next_sort_order(meeting.id)
+    added = []
+    for unit in units:
+        if unit.id in present_units:
+            continue
+        added.append(BridgePoint(meeting_id=meeting.id, unit_id=unit.id, planned_participants=planned,
+                                 sort_order=order + len(added)))
+    skipped = len(units) - len(added)
+    if added:
+        db.session.add_all(added)
+        db.session.flush()
+        label = str(SELECTIONS[kind][0]) if kind else db.session.get(UnitGroup, group_id).name
+        record("bridge_point_bulk_add", meeting, user=user,
+               summary=_("%(n)s bridge points added (%(what)s), %(skipped)s already present",
+                         n=len(added), what=label, skipped=skipped),
+               after={"unit_ids": [p.unit_id for p in added]})
+    db.session.commit()
+    return BulkResult(added=added, skipped=skipped)
+
+
+def remove_points(meeting: Meeting, point_ids=None, *, remove_all=False, user=None) -> int:
+    """Remove the given bridge points of the meeting (or all of them); returns how many were removed."""
+    query = sa.select(BridgePoint).where(BridgePoint.meeting_id == meeting.id)
+    if not remove_all:
+        ids = [int(i) for i in (point_ids or []) if str(i).isdigit()]
+        if not ids:
+            raise ValidationError({"points": _("Select the bridge points to remove.")})
+        query = query.where(BridgePoint.id.in_(ids))
+    points = list(db.session.scalars(query))
+    if not points:
+        return 0
+    names = [p.label for p in points]
+    db.session.execute(sa.delete(BridgePoint).where(BridgePoint.id.in_([p.id for p in points])))
+    record("bridge_point_remove", meeting, user=user,
+           summary=_("%(n)s bridge points removed: %(names)s", n=len(points),
+                     names=", ".join(names[:10]) + ("…" if len(names) > 10 else "")),
+           before={"points": names})
+    db.session.commit()
+    return len(points)
+
+
+def update_point(point: BridgePoint, data: dict, user=None) -> BridgePoint:
+    """Change a bridge point. Technicians may change only TECHNICIAN_POINT_FIELDS (PermissionError otherwise)."""
+    unknown = set(data) - set(POINT_FIELDS)
+    if unknown:
+        raise ValidationError({k: _("This field cannot be changed here.") for k in sorted(unknown)})
+    if getattr(user, "role", None) == "technician" and set(data) - set(TECHNICIAN_POINT_FIELDS):
+        raise PermissionError(", ".join(sorted(set(data) - set(TECHNICIAN_POINT_FIELDS))))
+    errors, changes = {}, {}
+    for field in ("planned_participants", "actual_participants"):
+        if field in data:
+            try:
+                changes[field] = check_participants(data[field], field)
+            except ValidationError as exc:
+                errors.update(exc.fields)
+    for field in ("address", "contact_name", "contact_phone", "connection_note"):
+        if field in data:
+            try:
+                changes[field] = _text(data[field], POINT_TEXT_FIELDS[field], field)
+            except ValidationError as exc:
+                errors.update(exc.fields)
+    if "site_name" in data:
+        name = (data["site_name"] or "").strip()
+        if point.unit_id is not None:
+            errors["site_name"] = _("This bridge point is a unit; it has no site name.")
+        elif not name:
+            errors["site_name"] = _("Name the site.")
+        elif db.session.scalar(sa.select(BridgePoint.id).where(
+                BridgePoint.meeting_id == point.meeting_id, BridgePoint.id != point.id,
+                sa.func.lower(BridgePoint.site_name) == name.lower())):
+            errors["site_name"] = _("%(name)s is already a bridge point of this meeting.", name=name)
+        else:
+            changes["site_name"] = name[:200]
+    if "is_host" in data:
+        is_host = bool(data["is_host"])
+        if is_host and not point.is_host and db.session.scalar(sa.select(BridgePoint.id).where(
+                BridgePoint.meeting_id == point.meeting_id, BridgePoint.is_host.is_(True))):
+            errors["is_host"] = _("This meeting already has a host point.")
+        changes["is_host"] = is_host
+    if "connection_status" in data:
+        if data["connection_status"] not in CONNECTION_STATUSES:
+            errors["connection_status"] = _("Choose not checked, checked OK or problem.")
+        else:
+            changes["connection_status"] = data["connection_status"]
+            note = changes.get("connection_note", point.connection_note)
+            if data["connection_status"] == "problem" and not note:
+                errors["connection_note"] = _("Describe the problem.")
+    if errors:
+        raise ValidationError(errors)
+    before = {k: getattr(point, k) for k in changes}
+    for key, value in changes.items():
+        setattr(point, key, value)
+    if "connection_status" in changes:
+        if changes["connection_status"] == "not_checked":
+            point.checked_at, point.checked_by_id = None, None
+        else:
+            point.checked_at, point.checked_by_id = utcnow(), getattr(user, "id", None)
+        if changes["connection_status"] != "problem" and "connection_note" not in changes:
+            point.connection_note = ""
+    after = {k: getattr(point, k) for k in changes}
+    if before != after:
+        record("bridge_point_update", point.meeting, user=user, before=before, after=after,
+               summary=_("Bridge point changed: %(name)s", name=point.label))
+    db.session.commit()
+    return point
+
+
+def points_of(meeting_id) -> list[BridgePoint]:
+    return list(db.session.scalars(
+        sa.select(BridgePoint).where(BridgePoint.meeting_id == meeting_id)
+        .options(joinedload(BridgePoint.unit))
+        .order_by(BridgePoint.is_host.desc(), BridgePoint.sort_order, BridgePoint.id)
+    ).unique())
+
+
+def checked_by_names(points) -> dict[int, str]:
+    from meetingsvc.auth.models import User
+
+    ids = {p.checked_by_id for p in points if p.checked_by_id}
+    if not ids:
+        return {}
+    return {u.id: u.display_name or u.username for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+
+
+# ---- after the meeting -------------------------------------------------------------------------------------
+
+
+def record_results(meeting: Meeting, actuals: dict, *, attended: dict | None = None, present_count=None,
+                   set_present_count: bool = False, user=None) -> int:
+    """Save actual participants per bridge point ({point_id: number or None}), attendance of invited people
+    ({attendee_id: True/False/None}) and the in-person head count. All checked first; all or nothing.
+    Returns how many bridge points changed."""
+    errors = {}
+    rows = {r.id: r for r in db.session.execute(
+        sa.select(BridgePoint.id, BridgePoint.actual_participants, BridgePoint.unit_id, BridgePoint.site_name)
+        .where(BridgePoint.meeting_id == meeting.id))}
+    clean = {}
+    for key, value in actuals.items():
+        point_id = int(key) if str(key).isdigit() else None
+        if point_id not in rows:
+            errors[f"actual-{key}"] = _("Not a bridge point of this meeting.")
+            continue
+        try:
+            clean[point_id] = check_participants(value, f"actual-{point_id}")
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    attendee_changes = {}
+    if attended:
+        known = {a.id: a for a in meeting.attendees}
+        for key, value in attended.items():
+            attendee_id = int(key) if str(key).isdigit() else None
+            if attendee_id not in known:
+                errors[f"attended-{key}"] = _("Not an attendee of this meeting.")
+            elif known[attendee_id].attended != value:
+                attendee_changes[attendee_id] = value
+    if set_present_count:
+        try:
+            present_count = check_participants(present_count, "present_count")
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise ValidationError(errors)
+    changed = [{"id": pid, "actual_participants": v} for pid, v in clean.items()
+               if rows[pid].actual_participants != v]
+    if changed:
+        db.session.execute(sa.update(BridgePoint), changed)
+    for attendee_id, value in attendee_changes.items():
+        db.session.get(Attendee, attendee_id).attended = value
+    count_changed = set_present_count and meeting.present_count != present_count
+    if count_changed:
+        meeting.present_count = present_count
+    if changed or attendee_changes or count_changed:
+        record("participants_recorded", meeting, user=user,
+               summary=_("Participants recorded: %(n)s bridge points changed", n=len(changed)),
+               before={str(c["id"]): rows[c["id"]].actual_participants for c in changed},
+               after={str(c["id"]): c["actual_participants"] for c in changed}
+               | ({"present_count": present_count} if count_changed else {})
+               | ({"attended": {str(k): v for k, v in attendee_changes.items()}} if attendee_changes else {}))
+    db.session.commit()
+    return len(changed)

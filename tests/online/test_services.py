@@ -1,0 +1,285 @@
+"""Bridge points, the link, totals and the counting rule, called without HTTP."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from meetingsvc.core.audit import AuditEntry
+from meetingsvc.core.errors import ValidationError
+from meetingsvc.extensions import db
+from meetingsvc.online import services
+from meetingsvc.online.models import MAX_PARTICIPANTS_PER_POINT, BridgePoint
+
+
+def _count_points(meeting):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(BridgePoint)
+                             .where(BridgePoint.meeting_id == meeting.id))
+
+
+# ---- the link -----------------------------------------------------------------------------------------------
+
+
+def test_link_is_saved_with_the_passcode_kept_out_of_the_audit_log(online_meeting):
+    meeting = online_meeting()
+    services.update_link(meeting, {"online_provider": "Zoom", "join_url": "https://zoom.us/j/123456",
+                                   "online_meeting_code": "123 456 789", "passcode": "s3cret",
+                                   "dial_in": "+84 24 1234 5678"})
+    db.session.expire_all()
+    assert (meeting.online_provider, meeting.join_url, meeting.passcode) == ("Zoom", "https://zoom.us/j/123456",
+                                                                             "s3cret")
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "online_link"))
+    assert entry is not None
+    assert "s3cret" not in str(entry.after) and "s3cret" not in str(entry.before)
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>", "/relative/path",
+    "zoom.us/j/1", "ftp://example.org/x", "https://", "http://exa mple.org", "https://example.org:99999/",
+    "https://<script>.org", "vbscript:msgbox", "https://\nexample.org",
+])
+def test_join_url_that_is_not_http_is_refused_and_nothing_written(online_meeting, url):
+    meeting = online_meeting(join_url="https://meet.google.com/abc-defg-hij", online_provider="Google Meet")
+    with pytest.raises(ValidationError) as exc:
+        services.update_link(meeting, {"join_url": url, "online_provider": "Zoom"})
+    assert "join_url" in exc.value.fields
+    db.session.rollback()
+    db.session.expire_all()
+    assert meeting.join_url == "https://meet.google.com/abc-defg-hij"
+    assert meeting.online_provider == "Google Meet"
+
+
+@pytest.mark.parametrize("url", ["https://zoom.us/j/123?pwd=abc", "http://10.0.0.5:8080/room/1",
+                                 "https://hop.hanoi.gov.vn/phong/12", "https://meet.jit.si/UBND-Giao-ban"])
+def test_http_and_https_urls_are_accepted(online_meeting, url):
+    meeting = online_meeting()
+    services.update_link(meeting, {"join_url": url})
+    assert meeting.join_url == url
+
+
+def test_relayed_meeting_needs_its_origin_network(online_meeting):
+    meeting = online_meeting()
+    with pytest.raises(ValidationError) as exc:
+        services.update_link(meeting, {"is_relayed": True, "origin_network": ""})
+    assert "origin_network" in exc.value.fields
+    db.session.rollback()
+    services.update_link(meeting, {"is_relayed": True, "origin_network": "Hệ thống của Thành ủy"})
+    assert meeting.is_relayed and meeting.origin_network == "Hệ thống của Thành ủy"
+    assert services.counts_in_joint_total(meeting) is False
+
+
+def test_mode_must_be_known(online_meeting):
+    meeting = online_meeting()
+    with pytest.raises(ValidationError):
+        services.update_link(meeting, {"mode": "telepathy"})
+
+
+# ---- adding points --------------------------------------------------------------------------------------------
+
+
+def test_one_unit_point_and_one_site_point(online_meeting, city):
+    meeting = online_meeting()
+    host = services.add_point(meeting, {"site_name": "Trụ sở UBND Thành phố", "is_host": True,
+                                        "address": "Phòng họp tầng 3", "planned_participants": "40"})
+    point = services.add_point(meeting, {"unit_id": city["districts"][0].id, "contact_name": "Anh Hùng",
+                                         "contact_phone": "0912 345 678", "planned_participants": 25})
+    assert host.is_host and host.planned_participants == 40
+    assert point.unit_id == city["districts"][0].id and point.contact_phone == "0912 345 678"
+    assert [p.id for p in services.points_of(meeting.id)] == [host.id, point.id]
+
+
+def test_the_same_point_twice_is_refused(online_meeting, city):
+    meeting = online_meeting()
+    services.add_point(meeting, {"unit_id": city["districts"][0].id})
+    services.add_point(meeting, {"site_name": "Trung tâm Hội nghị"})
+    with pytest.raises(ValidationError) as exc:
+        services.add_point(meeting, {"unit_id": city["districts"][0].id})
+    assert "already" in exc.value.fields["unit_id"] or "đã" in exc.value.fields["unit_id"]
+    db.session.rollback()
+    with pytest.raises(ValidationError):
+        services.add_point(meeting, {"site_name": "  trung tâm hội nghị "})
+    db.session.rollback()
+    assert _count_points(meeting) == 2
+
+
+def test_a_second_host_is_refused(online_meeting, city):
+    meeting = online_meeting()
+    services.add_point(meeting, {"site_name": "Trụ sở", "is_host": True})
+    with pytest.raises(ValidationError) as exc:
+        services.add_point(meeting, {"unit_id": city["districts"][1].id, "is_host": True})
+    assert "is_host" in exc.value.fields
+
+
+def test_unit_that_did_not_exist_on_the_meeting_day_is_refused(online_meeting, city):
+    meeting = online_meeting()  # next week: after the district was dissolved
+    with pytest.raises(ValidationError) as exc:
+        services.add_point(meeting, {"unit_id": city["districts"][2].id})
+    assert "unit_id" in exc.value.fields
+    db.session.rollback()
+    past = online_meeting(day=date(2025, 3, 4))
+    assert services.add_point(past, {"unit_id": city["districts"][2].id}).unit_id == city["districts"][2].id
+
+
+@pytest.mark.parametrize("value", [-1, "-5", MAX_PARTICIPANTS_PER_POINT + 1, "abc", 2.5, "1e9"])
+def test_negative_or_absurd_planned_numbers_are_refused(online_meeting, city, value):
+    meeting = online_meeting()
+    with pytest.raises(ValidationError) as exc:
+        services.add_point(meeting, {"unit_id": city["districts"][0].id, "planned_participants": value})
+    assert "planned_participants" in exc.value.fields
+    db.session.rollback()
+    assert _count_points(meeting) == 0
+
+
+def test_points_need_an_online_or_hybrid_meeting(create_meeting, city):
+    meeting = create_meeting(mode="in_person")
+    with pytest.raises(ValidationError) as exc:
+        services.add_point(meeting, {"unit_id": city["districts"][0].id})
+    assert "mode" in exc.value.fields
+
+
+def test_bulk_adds_district_level_units_valid_on_the_day_and_skips_those_present(online_meeting, city):
+    meeting = online_meeting()
+    services.add_point(meeting, {"unit_id": city["districts"][0].id, "planned_participants": 9})
+    result = services.add_points_bulk(meeting, kind="district", planned_participants=20)
+    assert [p.unit_id for p in result.added] == [city["districts"][1].id]  # Cầu Giấy was dissolved in 2025
+    assert result.skipped == 1
+    again = services.add_points_bulk(meeting, kind="district")
+    assert (len(again.added), again.skipped) == (0, 2)
+    planned = {p.unit_id: p.planned_participants for p in services.points_of(meeting.id)}
+    assert planned == {city["districts"][0].id: 9, city["districts"][1].id: 20}
+
+
+def test_bulk_in_the_past_takes_the_units_of_that_day(online_meeting, city):
+    meeting = online_meeting(day=date(2025, 3, 4))
+    result = services.add_points_bulk(meeting, kind="district")
+    assert len(result.added) == 3
+    communes = services.add_points_bulk(meeting, kind="commune")
+    assert {p.unit_id for p in communes.added} == {w.id for w in city["wards"]}  # the new communes came later
+
+
+def test_bulk_wards_of_one_unit_departments_and_groups(online_meeting, city):
+    from meetingsvc.directory.models import UnitGroup
+
+    meeting = online_meeting()
+    wards = services.add_points_bulk(meeting, kind="commune", parent_id=city["districts"][0].id)
+    assert {p.unit_id for p in wards.added} == {w.id for w in city["wards"]}
+    departments = services.add_points_bulk(meeting, kind="department")
+    assert {p.unit_id for p in departments.added} == {d.id for d in city["departments"]}
+    group = UnitGroup(name="Các xã mới", units=city["communes"] + [city["wards"][0]])
+    db.session.add(group)
+    db.session.commit()
+    grouped = services.add_points_bulk(meeting, group_id=group.id)
+    assert {p.unit_id for p in grouped.added} == {c.id for c in city["communes"]}
+    assert grouped.skipped == 1
+    assert services.meeting_totals(meeting).points == 6
+
+
+def test_bulk_with_an_unknown_selection_writes_nothing(online_meeting, city):
+    meeting = online_meeting()
+    for kwargs in ({"kind": "planets"}, {}, {"group_id": 999999}, {"kind": "district", "planned_participants": -3}):
+        with pytest.raises(ValidationError):
+            services.add_points_bulk(meeting, **kwargs)
+        db.session.rollback()
+    assert _count_points(meeting) == 0
+
+
+def test_remove_one_selected_or_all(online_meeting, city, add_points):
+    meeting = online_meeting()
+    points = add_points(meeting, city["districts"][:2] + city["wards"], sites=["Trụ sở"])
+    other = online_meeting(title="Khác", day=date(2026, 1, 6))
+    foreign = add_points(other, city["departments"][:1])[0]
+    assert services.remove_points(meeting, [points[0].id]) == 1
+    assert services.remove_points(meeting, [points[1].id, points[2].id, foreign.id]) == 2
+    assert _count_points(other) == 1  # another meeting's point is not touched
+    with pytest.raises(ValidationError):
+        services.remove_points(meeting, [])
+    assert services.remove_points(meeting, remove_all=True) == 2
+    assert _count_points(meeting) == 0
+
+
+# ---- checks and participants ---------------------------------------------------------------------------------
+
+
+def test_connection_check_records_who_and_when(online_meeting, city, add_points, create_user):
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    tech = create_user(role="technician")
+    services.update_point(point, {"connection_status": "ok"}, user=tech)
+    assert point.connection_status == "ok" and point.checked_by_id == tech.id and point.checked_at is not None
+    with pytest.raises(ValidationError) as exc:
+        services.update_point(point, {"connection_status": "problem", "connection_note": ""}, user=tech)
+    assert "connection_note" in exc.value.fields
+    db.session.rollback()
+    services.update_point(point, {"connection_status": "problem", "connection_note": "Mất tiếng"}, user=tech)
+    assert (point.connection_status, point.connection_note) == ("problem", "Mất tiếng")
+    with pytest.raises(ValidationError):
+        services.update_point(point, {"connection_status": "excellent"}, user=tech)
+
+
+def test_technician_may_not_change_planning_fields(online_meeting, city, add_points, create_user):
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1], planned=10)[0]
+    tech = create_user(role="technician")
+    with pytest.raises(PermissionError):
+        services.update_point(point, {"planned_participants": 99}, user=tech)
+    services.update_point(point, {"actual_participants": 12}, user=tech)
+    db.session.expire_all()
+    assert (point.planned_participants, point.actual_participants) == (10, 12)
+
+
+def test_record_results_is_all_or_nothing(online_meeting, city, add_points):
+    meeting = online_meeting()
+    a, b = add_points(meeting, city["districts"][:2], planned=30)
+    with pytest.raises(ValidationError) as exc:
+        services.record_results(meeting, {a.id: 25, b.id: -2})
+    assert f"actual-{b.id}" in exc.value.fields
+    db.session.rollback()
+    db.session.expire_all()
+    assert a.actual_participants is None
+    assert services.record_results(meeting, {a.id: 25, b.id: "31"}) == 2
+    assert services.meeting_totals(meeting) == services.Totals(2, 60, 56)
+
+
+def test_record_results_refuses_points_of_another_meeting(online_meeting, city, add_points):
+    meeting, other = online_meeting(), online_meeting(title="Khác", day=date(2026, 1, 6))
+    add_points(meeting, city["districts"][:1])
+    foreign = add_points(other, city["districts"][:1])[0]
+    with pytest.raises(ValidationError):
+        services.record_results(meeting, {foreign.id: 5})
+
+
+def test_attendance_in_person_and_present_count(create_meeting, create_person):
+    people = [create_person(), create_person()]
+    meeting = create_meeting(mode="in_person", attendee_people=people)
+    first, second = meeting.attendees
+    services.record_results(meeting, {}, attended={first.id: True, second.id: False}, present_count="18",
+                            set_present_count=True)
+    db.session.expire_all()
+    assert (first.attended, second.attended, meeting.present_count) == (True, False, 18)
+    with pytest.raises(ValidationError):
+        services.record_results(meeting, {}, present_count=-1, set_present_count=True)
+
+
+# ---- totals -----------------------------------------------------------------------------------------------
+
+
+def test_totals_for_meetings_in_one_query(online_meeting, city, add_points, app):
+    m1, m2, m3 = (online_meeting(title=f"H{i}", day=date(2026, 1, 5 + i)) for i in range(3))
+    add_points(m1, city["districts"][:2], planned=10, actual=7)
+    add_points(m2, city["departments"], planned=5)
+    ids = [m1.id, m2.id, m3.id]
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        totals = services.totals_for_meetings(ids)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1, statements
+    assert totals[ids[0]] == (2, 20, 14)
+    assert totals[ids[1]] == (2, 10, None)  # nothing recorded yet is None, not 0
+    assert totals[ids[2]] == (0, None, None)
+    assert services.totals_for_meetings([]) == {}
