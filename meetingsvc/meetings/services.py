@@ -1,11 +1,40 @@
-"""Meeting rules: queries, booking, conflicts. Callable without HTTP."""
+"""Meeting rules: queries and booking (create, edit, cancel, postpone, move, duplicate, series). No HTTP here.
+
+Every operation checks first (for a clear message), then writes and commits in one transaction; the
+database's own guards (see models.py) catch the race the check cannot see, and the loser gets the same
+ConflictError naming the meeting that won. Every change is written to the audit log with what it was
+before and after.
+"""
+
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from meetingsvc.core.audit import record
+from meetingsvc.core.errors import ConflictError, ValidationError
+from meetingsvc.core.i18n import format_day
+from meetingsvc.core.time import local_to_utc, to_local
 from meetingsvc.extensions import db
-from meetingsvc.meetings.models import Meeting, MeetingLeader
+from meetingsvc.meetings import conflicts
+from meetingsvc.meetings.conflicts import Candidate, WarningsNotAccepted
+from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader, MeetingSeries
+from meetingsvc.meetings.recurrence import occurrence_starts
+from meetingsvc.meetings.validation import EDITABLE_STATUSES, clean, meeting_values, merge
 from meetingsvc.meetings.visibility import present
+
+GUARD_NAMES = ("meetings_room_no_overlap", "meetings_chair_no_overlap")
+# Changes that make a published entry (and an iCal event) a new version.
+SIGNIFICANT = ("title", "start", "end", "room", "location", "chair", "status")
+SIMPLE_FIELDS = ("title", "kind", "session_kind", "counterpart", "is_foreign", "people_count", "start_at", "end_at",
+                 "day_part", "status", "mode", "classification", "is_urgent", "chair_id", "room_id", "location",
+                 "preparing_unit_id", "agenda", "notes", "invitation_sent_at")
+REASON_LIMIT = 2000
+
+
+# ---- queries ------------------------------------------------------------------------------------------------
 
 
 def meetings_between(start_at, end_at, *, person_id=None, room_id=None, statuses=None):
@@ -35,3 +64,317 @@ def dashboard_meetings(user, today_bounds, week_bounds):
     today = [m for m in week if m.start_at < today_bounds[1] and m.end_at > today_bounds[0]]
     rooms_today = sorted({m.room.name for m in today if getattr(m, "room", None)})
     return today, week, rooms_today
+
+
+def series_occurrences(meeting, *, from_start: datetime | None = None) -> list[Meeting]:
+    if not meeting.series_id:
+        return []
+    query = sa.select(Meeting).where(Meeting.series_id == meeting.series_id).order_by(Meeting.start_at)
+    if from_start is not None:
+        query = query.where(sa.func.coalesce(Meeting.original_start_at, Meeting.start_at) >= from_start)
+    return db.session.scalars(query).all()
+
+
+# ---- audit snapshots ----------------------------------------------------------------------------------------
+
+
+def snapshot(meeting) -> dict:
+    """What the history shows of a meeting: readable values, not ids."""
+    start, end = to_local(meeting.start_at), to_local(meeting.end_at)
+    return {
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "start": f"{start:%d/%m/%Y %H:%M}",
+        "end": f"{end:%d/%m/%Y %H:%M}",
+        "day_part": meeting.day_part,
+        "status": meeting.status,
+        "status_reason": meeting.status_reason,
+        "room": meeting.room.name if meeting.room else "",
+        "location": meeting.location,
+        "chair": meeting.chair.label if meeting.chair else "",
+        "co_chairs": ", ".join(p.label for p in meeting.co_chairs),
+        "attending_leaders": ", ".join(p.label for p in meeting.attending_leaders),
+        "attendees": "; ".join(a.label for a in meeting.attendees),
+        "preparing_unit": meeting.preparing_unit.name if meeting.preparing_unit else "",
+        "classification": meeting.classification,
+        "mode": meeting.mode,
+        "is_urgent": meeting.is_urgent,
+        "agenda": meeting.agenda,
+    }
+
+
+def _reload(meeting) -> None:
+    db.session.flush()
+    db.session.expire(meeting, ["room", "chair", "preparing_unit", "leaders", "attendees"])
+
+
+def _changes(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _significant(before: dict, after: dict) -> bool:
+    return any(before.get(k) != after.get(k) for k in SIGNIFICANT)
+
+
+# ---- writing ------------------------------------------------------------------------------------------------
+
+
+def _reason(reason) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError({"reason": _("At most %(n)s characters (now %(len)s).", n=REASON_LIMIT, len=len(reason))})
+    return reason
+
+
+def _apply(meeting: Meeting, values: dict) -> None:
+    for key in SIMPLE_FIELDS:
+        if key in values:
+            setattr(meeting, key, values[key])
+    if "co_chair_ids" in values:
+        roles = {pid: "co_chair" for pid in values["co_chair_ids"]}
+        roles.update({pid: "attend" for pid in values["attending_leader_ids"]})
+        kept = {link.person_id: link for link in meeting.leaders if link.person_id in roles}
+        for pid, link in kept.items():
+            link.role = roles[pid]
+        meeting.leaders = list(kept.values()) + [
+            MeetingLeader(person_id=pid, role=role) for pid, role in roles.items() if pid not in kept
+        ]
+    if "attendee_person_ids" in values:
+        people, units = values["attendee_person_ids"], values["attendee_unit_ids"]
+        kept = [a for a in meeting.attendees if a.person_id in people or a.unit_id in units]
+        have_people = {a.person_id for a in kept if a.person_id}
+        have_units = {a.unit_id for a in kept if a.unit_id}
+        meeting.attendees = kept + [Attendee(person_id=p) for p in people if p not in have_people] + [
+            Attendee(unit_id=u) for u in units if u not in have_units
+        ]
+
+
+def _refuse(issues: list) -> None:
+    if issues:
+        meetings = [m for issue in issues for m in issue.meetings]
+        raise ConflictError(" ".join(i.message for i in issues), meetings)
+
+
+def _is_guard_violation(exc: IntegrityError) -> bool:
+    text = str(exc.orig)
+    return any(name in text for name in GUARD_NAMES)
+
+
+def _flush_guarded(candidates: list[Candidate], user, *, commit: bool = False) -> None:
+    """Flush (and commit); a double booking the database refuses becomes a ConflictError naming the winner."""
+    try:
+        db.session.flush()
+        if commit:
+            db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if not _is_guard_violation(exc):
+            raise
+        _refuse([issue for c in candidates for issue in conflicts.refusals(c, user)])
+        raise ConflictError(_("Someone booked the same room or chair at the same time; reload and try again.")) from exc
+
+
+def _check(candidates: list[tuple[Candidate, str]], user, accept_warnings: bool, *, time_changed=True) -> None:
+    """Refuse on clashes; stop on warnings unless accepted. Each candidate comes with a label for series."""
+    many = len(candidates) > 1
+    refusals, warnings, seen = [], [], set()
+    for candidate, label in candidates:
+        refused, warned = conflicts.check(candidate, user, time_changed=time_changed)
+        for issue in refused:
+            if many:
+                issue.message = f"{label}: {issue.message}"
+            refusals.append(issue)
+        for issue in warned:
+            key = (issue.code, issue.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            if many:
+                issue.message = f"{label}: {issue.message}"
+            warnings.append(issue)
+    _refuse(refusals)
+    if warnings and not accept_warnings:
+        raise WarningsNotAccepted(warnings)
+
+
+def _occurrence_values(values: dict) -> list[dict]:
+    if not values.get("rrule"):
+        return [values]
+    try:
+        starts = occurrence_starts(values["rrule"], values["start_at"])
+    except ValidationError as exc:
+        raise ValidationError({"repeat": next(iter(exc.fields.values()))}) from exc
+    if not starts:
+        raise ValidationError({"repeat": _("The rule gives no date.")})
+    duration = values["end_at"] - values["start_at"]
+    return [{**values, "start_at": s, "end_at": s + duration} for s in starts]
+
+
+def create_meeting(data: dict, user, accept_warnings: bool = False) -> Meeting:
+    """Book a meeting (or every occurrence of a repeating one). Returns the (first) meeting.
+
+    Raises ValidationError (nothing written), ConflictError (room or chair taken), WarningsNotAccepted.
+    """
+    values = clean(data)
+    occurrences = _occurrence_values(values)
+    candidates = [(Candidate.from_values(v), format_day(v["start_at"])) for v in occurrences]
+    _check(candidates, user, accept_warnings)
+
+    series = None
+    if values["rrule"]:
+        series = MeetingSeries(rrule=values["rrule"], first_start_at=values["start_at"])
+        db.session.add(series)
+    created = []
+    for v in occurrences:
+        meeting = Meeting(created_by_id=getattr(user, "id", None), updated_by_id=getattr(user, "id", None),
+                          leaders=[], attendees=[])
+        _apply(meeting, v)
+        if series is not None:
+            meeting.series = series
+            meeting.original_start_at = v["start_at"]
+        db.session.add(meeting)
+        created.append(meeting)
+    _flush_guarded([c for c, _label in candidates], user)
+    for meeting in created:
+        _reload(meeting)
+        record("create", meeting, user=user, after=snapshot(meeting),
+               summary=_("Part of a repeating series (%(rule)s).", rule=values["rrule"]) if series else "")
+    _flush_guarded([c for c, _label in candidates], user, commit=True)
+    return created[0]
+
+
+def update_meeting(meeting: Meeting, data: dict, user, accept_warnings: bool = False) -> Meeting:
+    """Change a meeting; `data` may hold only the fields that change (API PATCH) or all of them (the form)."""
+    base = meeting_values(meeting)
+    merged = merge(base, data)
+    keep_status = merged.get("status") not in EDITABLE_STATUSES and "status" not in data
+    if keep_status:
+        merged.pop("status")
+    merged.pop("repeat", None)
+    values = clean(merged)
+    if keep_status:
+        values["status"] = meeting.status
+    time_changed = values["start_at"] != meeting.start_at or values["end_at"] != meeting.end_at
+    candidate = Candidate.from_values(values, exclude_ids={meeting.id})
+    _check([(candidate, "")], user, accept_warnings, time_changed=time_changed)
+
+    before = snapshot(meeting)
+    _apply(meeting, values)
+    meeting.updated_by_id = getattr(user, "id", None)
+    _flush_guarded([candidate], user)
+    _reload(meeting)
+    after = snapshot(meeting)
+    old, new = _changes(before, after)
+    if not new:
+        db.session.rollback()
+        return meeting
+    if _significant(before, after):
+        meeting.sequence += 1
+    if meeting.series_id:
+        meeting.is_detached = True
+    record("update", meeting, user=user, before=old, after=new)
+    _flush_guarded([candidate], user, commit=True)
+    return meeting
+
+
+def _set_status(meeting: Meeting, status: str, reason: str, user, action: str) -> None:
+    before = snapshot(meeting)
+    meeting.status = status
+    meeting.status_reason = reason
+    meeting.updated_by_id = getattr(user, "id", None)
+    meeting.sequence += 1
+    old, new = _changes(before, snapshot(meeting))
+    record(action, meeting, user=user, summary=reason, before=old, after=new)
+
+
+def cancel_meeting(meeting: Meeting, reason: str, user) -> Meeting:
+    """Cancel (the record stays; its room and chair are free again)."""
+    reason = _reason(reason)
+    if meeting.status == "cancelled":
+        raise ValidationError({"status": _("The meeting is already cancelled.")})
+    _set_status(meeting, "cancelled", reason, user, "cancel")
+    db.session.commit()
+    return meeting
+
+
+def cancel_series_from(meeting: Meeting, reason: str, user) -> list[Meeting]:
+    """Cancel this occurrence and every later one of its series that is not yet cancelled."""
+    reason = _reason(reason)
+    if not meeting.series_id:
+        raise ValidationError({"scope": _("This meeting is not part of a series.")})
+    start = meeting.original_start_at or meeting.start_at
+    cancelled = []
+    for occurrence in series_occurrences(meeting, from_start=start):
+        if occurrence.status in ("cancelled", "held"):
+            continue
+        _set_status(occurrence, "cancelled", reason, user, "cancel")
+        cancelled.append(occurrence)
+    if meeting.series:
+        meeting.series.sequence += 1
+    db.session.commit()
+    return cancelled
+
+
+def move_meeting(meeting: Meeting, new_start: datetime, new_end: datetime, user, *, reason: str = "",
+                 accept_warnings: bool = False, action: str = "move") -> Meeting:
+    """Give a meeting a new time; the old one stays in its history."""
+    reason = _reason(reason)
+    data = {"start_at": new_start, "end_at": new_end}
+    if meeting.status not in ACTIVE_STATUSES:
+        data["status"] = "scheduled"
+    values = clean(merge(meeting_values(meeting), data))
+    candidate = Candidate.from_values(values, exclude_ids={meeting.id})
+    _check([(candidate, "")], user, accept_warnings)
+    before = snapshot(meeting)
+    meeting.start_at, meeting.end_at, meeting.day_part = values["start_at"], values["end_at"], values["day_part"]
+    meeting.status = values["status"]
+    meeting.status_reason = reason
+    meeting.updated_by_id = getattr(user, "id", None)
+    meeting.sequence += 1
+    if meeting.series_id:
+        meeting.is_detached = True
+    _flush_guarded([candidate], user)
+    old, new = _changes(before, snapshot(meeting))
+    record(action, meeting, user=user, summary=reason, before=old, after=new)
+    _flush_guarded([candidate], user, commit=True)
+    return meeting
+
+
+def postpone_meeting(meeting: Meeting, reason: str, user, new_start: datetime | None = None,
+                     new_end: datetime | None = None, accept_warnings: bool = False) -> Meeting:
+    """Postpone: without a new time the meeting is 'postponed' (its slot is free); with one it moves there."""
+    if new_start is None and new_end is None:
+        reason = _reason(reason)
+        if meeting.status in ("postponed", "cancelled"):
+            raise ValidationError({"status": _("The meeting is already postponed or cancelled.")})
+        _set_status(meeting, "postponed", reason, user, "postpone")
+        db.session.commit()
+        return meeting
+    if new_start is None or new_end is None:
+        raise ValidationError({"start" if new_start is None else "end": _("Give both the start and the end.")})
+    return move_meeting(meeting, new_start, new_end, user, reason=reason, accept_warnings=accept_warnings,
+                        action="postpone")
+
+
+def duplicate_meeting(meeting: Meeting, new_day: date, user, accept_warnings: bool = False) -> Meeting:
+    """A copy of the meeting on another day at the same local times (same people, room and agenda)."""
+    if not isinstance(new_day, date):
+        raise ValidationError({"date": _("Not a date (use dd/mm/yyyy).")})
+    start, end = to_local(meeting.start_at), to_local(meeting.end_at)
+    data = meeting_values(meeting)
+    data.update(status="scheduled", date=new_day.isoformat(),
+                end_date=(new_day + (end.date() - start.date())).isoformat(), invitation_sent_at=None)
+    copy = create_meeting(data, user, accept_warnings=accept_warnings)
+    record("duplicate", meeting, user=user, summary=_("Copied to %(day)s as meeting %(id)s.",
+                                                      day=format_day(new_day), id=copy.id))
+    db.session.commit()
+    return copy
+
+
+def local_instant(day: date, hhmm) -> datetime:
+    """A form's date and time (office time) as a UTC instant."""
+    from meetingsvc.meetings.validation import parse_time
+
+    return local_to_utc(day, parse_time(hhmm))
+

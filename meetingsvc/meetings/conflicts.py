@@ -1,0 +1,254 @@
+"""What clashes with a booking: refusals (room, chair) and warnings the secretary may accept.
+
+The checks here give the clear message; the database (exclusion constraints on PostgreSQL, triggers on
+SQLite) is what actually guarantees that a room or a chair is never booked twice, even when two requests
+race. Every issue names the other meetings as the user may see them (`present`): a classified meeting the
+user is not cleared for is only "Meeting (classified content)".
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from meetingsvc.core import workdays
+from meetingsvc.core.db import utcnow
+from meetingsvc.core.i18n import format_day, format_hm
+from meetingsvc.core.time import to_local
+from meetingsvc.directory.models import Person, Room
+from meetingsvc.extensions import db
+from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader
+from meetingsvc.meetings.visibility import present
+
+DEFAULT_CAPS = {"briefing": 4, "work_resolution": 4, "advisory": 4, "coordination": 4,
+                "technical": 8, "thematic": 8, "review": 8, "training_rollout": 16}
+# Meetings are at most MAX_MEETING_HOURS long, so one that overlaps a slot starts at most that long before
+# it: the bound keeps every lookup an index range scan, whatever the size of the table.
+
+
+@dataclass
+class Candidate:
+    """The facts of a booking the checks need (a Meeting need not exist yet)."""
+
+    start_at: datetime
+    end_at: datetime
+    kind: str = "work_resolution"
+    status: str = "scheduled"
+    room_id: int | None = None
+    chair_id: int | None = None
+    leader_ids: list[int] = field(default_factory=list)
+    attendee_person_ids: list[int] = field(default_factory=list)
+    attendee_unit_ids: list[int] = field(default_factory=list)
+    is_urgent: bool = False
+    invitation_sent_at: datetime | None = None
+    exclude_ids: set[int] = field(default_factory=set)
+
+    @classmethod
+    def from_values(cls, values: dict, exclude_ids=()):
+        return cls(
+            start_at=values["start_at"], end_at=values["end_at"], kind=values.get("kind", "work_resolution"),
+            status=values.get("status", "scheduled"), room_id=values.get("room_id"),
+            chair_id=values.get("chair_id"),
+            leader_ids=list(values.get("co_chair_ids", [])) + list(values.get("attending_leader_ids", [])),
+            attendee_person_ids=list(values.get("attendee_person_ids", [])),
+            attendee_unit_ids=list(values.get("attendee_unit_ids", [])),
+            is_urgent=bool(values.get("is_urgent")), invitation_sent_at=values.get("invitation_sent_at"),
+            exclude_ids=set(exclude_ids),
+        )
+
+    @property
+    def holds_slot(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+@dataclass
+class Issue:
+    """One refusal or warning: a code, a sentence for people, and the other meetings it is about."""
+
+    code: str
+    message: str
+    meetings: list = field(default_factory=list)
+    field: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "field": self.field,
+            "meetings": [
+                {"id": m.id, "title": m.title, "url": f"/meetings/{m.id}",
+                 "start_at": m.start_at.isoformat(), "end_at": m.end_at.isoformat()}
+                for m in self.meetings
+            ],
+        }
+
+
+def meeting_label(meeting) -> str:
+    """'«Title» (08:00–10:00 01/12/2026)' of a presented meeting."""
+    return f"«{meeting.title}» ({format_hm(meeting.start_at)}–{format_hm(meeting.end_at)} {format_day(meeting.start_at)})"
+
+
+def _labels(meetings) -> str:
+    return "; ".join(meeting_label(m) for m in meetings)
+
+
+def _overlapping(start_at, end_at, exclude_ids):
+    max_hours = current_app.config.get("MAX_MEETING_HOURS", 120)
+    query = sa.select(Meeting).where(
+        Meeting.status.in_(ACTIVE_STATUSES),
+        Meeting.start_at < end_at,
+        Meeting.start_at > start_at - timedelta(hours=max_hours),
+        Meeting.end_at > start_at,
+    ).order_by(Meeting.start_at, Meeting.id)
+    if exclude_ids:
+        query = query.where(Meeting.id.not_in(exclude_ids))
+    return query
+
+
+def room_clashes(c: Candidate) -> list[Meeting]:
+    if not c.room_id or not c.holds_slot:
+        return []
+    return db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(Meeting.room_id == c.room_id)).all()
+
+
+def chair_clashes(c: Candidate) -> list[Meeting]:
+    if not c.chair_id or not c.holds_slot:
+        return []
+    return db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(Meeting.chair_id == c.chair_id)).all()
+
+
+def refusals(c: Candidate, user) -> list[Issue]:
+    """The room booked or the chair chairing elsewhere at an overlapping time."""
+    issues = []
+    rooms = room_clashes(c)
+    if rooms:
+        room = db.session.get(Room, c.room_id)
+        shown = [present(m, user) for m in rooms]
+        issues.append(Issue("room_booked", _("%(room)s is already booked at that time by %(meetings)s.",
+                                             room=room.name, meetings=_labels(shown)), shown, "room_id"))
+    chaired = chair_clashes(c)
+    if chaired:
+        chair = db.session.get(Person, c.chair_id)
+        shown = [present(m, user) for m in chaired]
+        issues.append(Issue("chair_busy", _("%(person)s already chairs %(meetings)s at that time.",
+                                            person=chair.label, meetings=_labels(shown)), shown, "chair_id"))
+    return issues
+
+
+def _busy_people(c: Candidate, user) -> list[Issue]:
+    people = set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set())
+    if not people or not c.holds_slot:
+        return []
+    led = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id.in_(people))
+    invited = sa.select(Attendee.meeting_id).where(Attendee.person_id.in_(people))
+    others = db.session.scalars(
+        _overlapping(c.start_at, c.end_at, c.exclude_ids).where(
+            sa.or_(Meeting.chair_id.in_(people), Meeting.id.in_(led), Meeting.id.in_(invited))
+        )
+    ).all()
+    by_person: dict[int, list] = {}
+    for other in others:
+        for person_id in sorted(people & other.involved_person_ids()):
+            if person_id == c.chair_id and other.chair_id == c.chair_id:
+                continue  # already a refusal
+            by_person.setdefault(person_id, []).append(other)
+    if not by_person:
+        return []
+    names = {p.id: p.label for p in db.session.scalars(sa.select(Person).where(Person.id.in_(by_person)))}
+    issues = []
+    for person_id, meetings in sorted(by_person.items(), key=lambda item: names[item[0]]):
+        shown = [present(m, user) for m in meetings]
+        issues.append(Issue("person_busy", _("%(person)s is expected at %(meetings)s at the same time.",
+                                             person=names[person_id], meetings=_labels(shown)), shown))
+    return issues
+
+
+def _capacity(c: Candidate) -> list[Issue]:
+    if not c.room_id:
+        return []
+    room = db.session.get(Room, c.room_id)
+    # A whole unit invited counts as one person (it usually sends one representative).
+    invited = len(set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set()))
+    invited += len(set(c.attendee_unit_ids))
+    if invited <= room.capacity:
+        return []
+    return [Issue("capacity", _("%(room)s seats %(capacity)s; %(invited)s people and units are invited.",
+                                room=room.name, capacity=room.capacity, invited=invited), [], "room_id")]
+
+
+def _non_working_days(c: Candidate) -> list[Issue]:
+    first, last = to_local(c.start_at).date(), to_local(c.end_at - timedelta(seconds=1)).date()
+    exceptions = workdays.overrides(first, last)
+    issues = []
+    day = first
+    while day <= last:
+        reason = workdays.non_working_reason(day, exceptions)
+        if reason == "weekend":
+            issues.append(Issue("non_working_day", _("%(day)s is a weekend day.", day=format_day(day)), [], "date"))
+        elif reason:
+            issues.append(Issue("non_working_day", _("%(day)s is a day off: %(name)s.", day=format_day(day), name=reason),
+                                [], "date"))
+        day += timedelta(days=1)
+    return issues
+
+
+def _lead_time(c: Candidate, now: datetime) -> list[Issue]:
+    if c.is_urgent or c.start_at <= now:
+        return []
+    needed = current_app.config.get("INVITATION_LEAD_WORKING_DAYS", 3)
+    sent = c.invitation_sent_at or now
+    latest_start_day = workdays.add_working_days(to_local(sent).date(), needed)
+    if to_local(c.start_at).date() >= latest_start_day:
+        return []
+    return [Issue("lead_time", _(
+        "Invitations must reach attendees %(days)s working days before the meeting (Decision 45/2018/QĐ-TTg); "
+        "this one is too soon. Mark the meeting urgent if it is an ad hoc meeting.", days=needed), [], "date")]
+
+
+def effective_hours(start_at: datetime, end_at: datetime) -> float:
+    """Meeting hours; a meeting over several days counts at most 8 hours a day (a working day)."""
+    start, end = to_local(start_at), to_local(end_at)
+    if start.date() == end.date():
+        return (end_at - start_at).total_seconds() / 3600
+    total, cursor = 0.0, start
+    while cursor < end:
+        next_midnight = (cursor + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        chunk = (min(end, next_midnight) - cursor).total_seconds() / 3600
+        total += min(chunk, 8)
+        cursor = next_midnight
+    return total
+
+
+def _duration(c: Candidate) -> list[Issue]:
+    caps = current_app.config.get("MEETING_DURATION_CAPS_HOURS", DEFAULT_CAPS)
+    cap = caps.get(c.kind)
+    hours = effective_hours(c.start_at, c.end_at)
+    if cap is None or hours <= cap:
+        return []
+    return [Issue("duration", _("This kind of meeting should last at most %(cap)s hours (Decision 45/2018/QĐ-TTg); "
+                                "this one lasts %(hours)s.", cap=cap, hours=f"{hours:g}"), [], "end")]
+
+
+def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | None = None) -> list[Issue]:
+    """Issues the secretary may accept. Time rules (past, lead time, day off) only when the time is new."""
+    now = now or utcnow()
+    issues = _busy_people(c, user) + _capacity(c)
+    if time_changed:
+        if c.start_at < now:
+            issues.append(Issue("past", _("The meeting starts in the past."), [], "date"))
+        issues += _non_working_days(c) + _lead_time(c, now) + _duration(c)
+    return issues
+
+
+def check(c: Candidate, user, *, time_changed: bool = True) -> tuple[list[Issue], list[Issue]]:
+    return refusals(c, user), warnings(c, user, time_changed=time_changed)
+
+
+class WarningsNotAccepted(Exception):
+    """The booking has warnings the user has not yet said they read; nothing was written."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
