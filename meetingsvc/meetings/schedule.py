@@ -1,0 +1,512 @@
+"""The weekly work schedule ("lịch công tác tuần"): the live draft, its publications and what changed.
+
+A publication is a ScheduleRevision: revision 0 is the first official version of a week, revision N is
+"Điều chỉnh lần N". Its `entries` keep, per meeting, a snapshot of what was published (time, content, chair,
+leaders, attendees, place, preparing unit, status, classification), so that the published version can be shown
+as it was sent out and the next revision can mark what was added, changed, postponed or cancelled.
+Everything here is callable without HTTP; masking for the viewer happens with visibility.present().
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from meetingsvc.core.audit import record
+from meetingsvc.core.errors import ConflictError, ValidationError
+from meetingsvc.core.time import local_day_bounds, local_to_utc, local_today, to_local, week_start
+from meetingsvc.directory.models import Person, Room, Unit
+from meetingsvc.extensions import db
+from meetingsvc.meetings.models import Attendee, Meeting, MeetingLeader, ScheduleRevision
+from meetingsvc.meetings.visibility import present
+
+# Sessions of the day as the schedule prints them, in order.
+SESSIONS = ("all_day", "morning", "afternoon", "evening")
+# Statuses a publication includes: drafts are not official yet; postponed and cancelled stay, marked.
+PUBLISHED_STATUSES = ("scheduled", "held", "postponed", "cancelled")
+CHANGE_KINDS = ("added", "changed", "postponed", "cancelled")
+PUBLISH_ATTEMPTS = 5
+
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+
+
+# ---- which week -----------------------------------------------------------------------------------------
+
+
+def parse_week(week: str | None = None, day: str | None = None) -> date:
+    """The Monday of `week` ('2026-W48') or of the week holding `day` ('2026-11-25'); this week if neither."""
+    if week:
+        match = _ISO_WEEK.match(week.strip())
+        try:
+            if not match:
+                raise ValueError(week)
+            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            raise ValidationError({"week": _("Give the week as YYYY-Www, for example 2026-W48.")}) from None
+    if day:
+        try:
+            return week_start(date.fromisoformat(day.strip()))
+        except ValueError:
+            raise ValidationError({"date": _("Give the date as YYYY-MM-DD, for example 2026-11-23.")}) from None
+    return week_start(local_today())
+
+
+def week_label(monday: date) -> str:
+    year, number, _weekday = monday.isocalendar()
+    return _("Work schedule for week %(week)s of %(year)s, from %(start)s to %(end)s", week=number, year=year,
+             start=monday.strftime("%d/%m/%Y"), end=(monday + timedelta(days=6)).strftime("%d/%m/%Y"))
+
+
+def iso_week(monday: date) -> str:
+    year, number, _weekday = monday.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def week_bounds(monday: date) -> tuple[datetime, datetime]:
+    return local_day_bounds(monday, monday + timedelta(days=6))
+
+
+# ---- the live schedule -----------------------------------------------------------------------------------
+
+
+@dataclass
+class WeekFilters:
+    leader_id: int | None = None
+    room_id: int | None = None
+    unit_id: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return any((self.leader_id, self.room_id, self.unit_id))
+
+
+def _leader_clause(person_id):
+    led = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == person_id)
+    return sa.or_(Meeting.chair_id == person_id, Meeting.id.in_(led))
+
+
+def _unit_clause(unit_id):
+    invited = sa.select(Attendee.meeting_id).where(Attendee.unit_id == unit_id)
+    return sa.or_(Meeting.preparing_unit_id == unit_id, Meeting.id.in_(invited))
+
+
+def week_meetings(monday: date, *, filters: WeekFilters | None = None, statuses=None) -> list[Meeting]:
+    """Meetings overlapping the week, with chair, room, unit, leaders and attendees loaded in a fixed number of
+    queries (one for the meetings, one each for leaders and attendees), ordered by start."""
+    filters = filters or WeekFilters()
+    start, end = week_bounds(monday)
+    query = (
+        sa.select(Meeting)
+        .where(Meeting.start_at < end, Meeting.end_at > start)
+        .order_by(Meeting.start_at, Meeting.id)
+        .options(selectinload(Meeting.leaders), selectinload(Meeting.attendees))
+    )
+    if statuses:
+        query = query.where(Meeting.status.in_(statuses))
+    if filters.leader_id:
+        query = query.where(_leader_clause(filters.leader_id))
+    if filters.room_id:
+        query = query.where(Meeting.room_id == filters.room_id)
+    if filters.unit_id:
+        query = query.where(_unit_clause(filters.unit_id))
+    return list(db.session.scalars(query).unique())
+
+
+def live_statuses(user) -> tuple[str, ...]:
+    """Drafts (not yet confirmed) are shown only to those who book."""
+    if getattr(user, "role", None) in ("admin", "secretary"):
+        return ("draft",) + PUBLISHED_STATUSES
+    return PUBLISHED_STATUSES
+
+
+def filter_choices():
+    """Leaders, rooms and units for the filter menus."""
+    leaders = db.session.scalars(
+        sa.select(Person).where(Person.is_leader.is_(True), Person.is_active.is_(True))
+        .order_by(Person.leader_rank.is_(None), Person.leader_rank, Person.full_name)
+    ).all()
+    rooms = db.session.scalars(sa.select(Room).where(Room.is_active.is_(True)).order_by(Room.name)).all()
+    units = db.session.scalars(
+        sa.select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.name)
+    ).all()
+    return leaders, rooms, units
+
+
+# ---- snapshots and publication ---------------------------------------------------------------------------
+
+
+def snapshot(meeting: Meeting) -> dict:
+    """What the schedule publishes of a meeting, as plain JSON (the fingerprint compared between revisions)."""
+    return {
+        "start_at": meeting.start_at.isoformat(),
+        "end_at": meeting.end_at.isoformat(),
+        "day_part": meeting.day_part,
+        "title": meeting.title,
+        "agenda": meeting.agenda or "",
+        "kind": meeting.kind,
+        "mode": meeting.mode,
+        "status": meeting.status,
+        "status_reason": meeting.status_reason or "",
+        "classification": meeting.classification,
+        "location": meeting.location_label or "",
+        "room_id": meeting.room_id,
+        "chair_id": meeting.chair_id,
+        "chair": meeting.chair.label if meeting.chair else "",
+        "leaders": sorted([link.person_id, link.role, link.person.label] for link in meeting.leaders),
+        "attendees": [[a.person_id, a.unit_id, a.label] for a in meeting.attendees],
+        "preparing_unit_id": meeting.preparing_unit_id,
+        "preparing_unit": meeting.preparing_unit.name if meeting.preparing_unit else "",
+    }
+
+
+def change_of(before: dict | None, after: dict) -> str | None:
+    """'added', 'postponed', 'cancelled', 'changed' or None, from the previous snapshot to this one."""
+    if before is None:
+        return "added"
+    if after["status"] != before["status"] and after["status"] in ("postponed", "cancelled"):
+        return after["status"]
+    return "changed" if before != after else None
+
+
+def latest_revision(monday: date) -> ScheduleRevision | None:
+    return db.session.scalar(
+        sa.select(ScheduleRevision).where(ScheduleRevision.week_start == monday)
+        .order_by(ScheduleRevision.revision.desc()).limit(1)
+    )
+
+
+def get_revision(monday: date, number: int) -> ScheduleRevision | None:
+    return db.session.scalar(
+        sa.select(ScheduleRevision).where(ScheduleRevision.week_start == monday, ScheduleRevision.revision == number)
+    )
+
+
+def revisions_of(monday: date) -> list[ScheduleRevision]:
+    return db.session.scalars(
+        sa.select(ScheduleRevision).where(ScheduleRevision.week_start == monday).order_by(ScheduleRevision.revision)
+    ).all()
+
+
+def publish_week(monday: date, user=None) -> ScheduleRevision:
+    """Publish the week as it stands: a new revision numbered after the latest one.
+
+    Two publications at the same moment can read the same latest number; the unique (week_start, revision)
+    constraint refuses the second insert, which then retries with the next number. After PUBLISH_ATTEMPTS
+    lost races it gives up with a ConflictError (409).
+    """
+    if monday.weekday() != 0:
+        raise ValidationError({"week": _("A week starts on a Monday.")})
+    for _attempt in range(PUBLISH_ATTEMPTS):
+        try:
+            entries = {str(m.id): snapshot(m) for m in week_meetings(monday, statuses=PUBLISHED_STATUSES)}
+            previous = latest_revision(monday)
+            revision = ScheduleRevision(
+                week_start=monday,
+                revision=0 if previous is None else previous.revision + 1,
+                entries=entries,
+                published_by_id=getattr(user, "id", None),
+            )
+            db.session.add(revision)
+            db.session.flush()
+            changes = count_changes(previous.entries if previous else None, entries)
+            record("publish", revision, user=user, after={"week_start": monday.isoformat(),
+                                                          "revision": revision.revision, **changes},
+                   summary=_("Published %(title)s (revision %(n)s)", title=week_label(monday), n=revision.revision))
+            db.session.commit()
+            return revision
+        except (sa.exc.IntegrityError, sa.exc.OperationalError):
+            # Another publication took this number (or held the write lock): read again and take the next one.
+            db.session.rollback()
+    raise ConflictError(_("The schedule was being published by someone else at the same time. Try again."))
+
+
+def count_changes(previous: dict | None, current: dict) -> dict:
+    counts = dict.fromkeys(CHANGE_KINDS, 0)
+    if previous is None:
+        return counts
+    for key, entry in current.items():
+        kind = change_of(previous.get(key), entry)
+        if kind:
+            counts[kind] += 1
+    counts["removed"] = len(set(previous) - set(current))
+    return counts
+
+
+# ---- the published version as objects a template can show ---------------------------------------------
+
+
+class _Named:
+    """A person or a unit as the snapshot names it (`label` for people, `name` for units)."""
+
+    def __init__(self, label):
+        self.label = self.name = label
+
+    def __str__(self):
+        return self.label
+
+
+class PublishedEntry:
+    """A meeting as a revision published it; looks to templates and to present() like a Meeting."""
+
+    is_masked = False
+
+    def __init__(self, meeting_id: int, data: dict, published_at: datetime):
+        self.id = meeting_id
+        self.data = data
+        self.start_at = datetime.fromisoformat(data["start_at"])
+        self.end_at = datetime.fromisoformat(data["end_at"])
+        self.day_part = data["day_part"]
+        self.title = data["title"]
+        self.agenda = data["agenda"]
+        self.kind = data["kind"]
+        self.mode = data["mode"]
+        self.status = data["status"]
+        self.status_reason = data["status_reason"]
+        self.classification = data["classification"]
+        self.location_label = self.location = data["location"]
+        self.room_id = data["room_id"]
+        self.chair_id = data["chair_id"]
+        self.chair = _Named(data["chair"]) if data["chair"] else None
+        self.co_chairs = [_Named(label) for _pid, role, label in data["leaders"] if role == "co_chair"]
+        self.attending_leaders = [_Named(label) for _pid, role, label in data["leaders"] if role == "attend"]
+        self.attendees = [_Named(label) for _pid, _uid, label in data["attendees"]]
+        self.preparing_unit_id = data["preparing_unit_id"]
+        self.preparing_unit = _Named(data["preparing_unit"]) if data["preparing_unit"] else None
+        self.sequence = 0
+        self.updated_at = published_at
+
+    @property
+    def is_classified(self) -> bool:
+        from meetingsvc.auth.models import SECRET_LEVELS
+
+        return self.classification in SECRET_LEVELS
+
+    def involved_person_ids(self) -> set[int]:
+        ids = {pid for pid, _role, _label in self.data["leaders"]}
+        ids.update(pid for pid, _uid, _label in self.data["attendees"] if pid)
+        if self.chair_id:
+            ids.add(self.chair_id)
+        return ids
+
+    def leader_ids(self) -> set[int]:
+        ids = {pid for pid, _role, _label in self.data["leaders"]}
+        return ids | ({self.chair_id} if self.chair_id else set())
+
+    def unit_ids(self) -> set[int]:
+        ids = {uid for _pid, uid, _label in self.data["attendees"] if uid}
+        return ids | ({self.preparing_unit_id} if self.preparing_unit_id else set())
+
+    def __repr__(self):
+        return f"<PublishedEntry {self.id} {self.title[:30]!r}>"
+
+
+def published_entries(revision: ScheduleRevision, filters: WeekFilters | None = None) -> list[PublishedEntry]:
+    filters = filters or WeekFilters()
+    entries = [PublishedEntry(int(key), data, revision.published_at) for key, data in revision.entries.items()]
+    if filters.leader_id:
+        entries = [e for e in entries if filters.leader_id in e.leader_ids()]
+    if filters.room_id:
+        entries = [e for e in entries if e.room_id == filters.room_id]
+    if filters.unit_id:
+        entries = [e for e in entries if filters.unit_id in e.unit_ids()]
+    return sorted(entries, key=lambda e: (e.start_at, e.id))
+
+
+# ---- the page's model --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    meeting: object  # a Meeting, a PublishedEntry or a MaskedMeeting
+    change: str | None = None
+
+
+@dataclass
+class Day:
+    day: date
+    sessions: list[tuple[str, list[Row]]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(rows for _session, rows in self.sessions)
+
+
+def session_of(meeting, monday: date) -> tuple[date, str]:
+    """The local day (not before Monday, for a meeting begun the week before) and the session of a meeting."""
+    local = to_local(meeting.start_at)
+    day = max(local.date(), monday)
+    if meeting.day_part == "all_day":
+        return day, "all_day"
+    if local.date() < monday:
+        return day, "morning"
+    if local.time() < time(12):
+        return day, "morning"
+    return day, "afternoon" if local.time() < time(18) else "evening"
+
+
+def group_by_day(monday: date, rows: list[Row]) -> list[Day]:
+    """Monday to Friday always; Saturday and Sunday when something happens on them."""
+    buckets: dict[date, dict[str, list[Row]]] = {}
+    for row in rows:
+        day, session = session_of(row.meeting, monday)
+        buckets.setdefault(day, {}).setdefault(session, []).append(row)
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        if offset >= 5 and day not in buckets:
+            continue
+        sessions = buckets.get(day, {})
+        days.append(Day(day, [(s, sessions[s]) for s in SESSIONS if s in sessions]))
+    return days
+
+
+@dataclass
+class WeekView:
+    monday: date
+    version: str  # 'draft' (live data) or 'published'
+    days: list[Day]
+    revision: ScheduleRevision | None  # the one shown (published) or the latest one (draft)
+    removed: list = field(default_factory=list)  # entries in the previous revision but no longer in the week
+    count: int = 0
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def title(self) -> str:
+        return week_label(self.monday)
+
+
+def build_week(monday: date, user, *, version: str = "draft", filters: WeekFilters | None = None,
+               revision_number: int | None = None) -> WeekView:
+    """The week as `user` may see it: live data marked against the latest publication, or a publication
+    marked against the one before it."""
+    filters = filters or WeekFilters()
+    if version == "published":
+        revision = get_revision(monday, revision_number) if revision_number is not None else latest_revision(monday)
+        if revision is None:
+            return WeekView(monday, version, group_by_day(monday, []), None)
+        previous = get_revision(monday, revision.revision - 1) if revision.revision > 0 else None
+        items = published_entries(revision, filters)
+        before = previous.entries if previous else None
+        current_keys = set(revision.entries)
+        removed_source = [PublishedEntry(int(k), d, previous.published_at)
+                          for k, d in (before or {}).items() if k not in current_keys]
+    else:
+        revision = latest_revision(monday)
+        items = week_meetings(monday, filters=filters, statuses=live_statuses(user))
+        before = revision.entries if revision else None
+        live_keys = {str(m.id) for m in items}
+        removed_source = []
+        if before and not filters.any:
+            gone = [int(k) for k in before if k not in live_keys]
+            removed_source = [PublishedEntry(k, before[str(k)], revision.published_at) for k in sorted(gone)]
+    rows = []
+    for item in items:
+        change = None
+        if before is not None and item.status in PUBLISHED_STATUSES:
+            data = item.data if isinstance(item, PublishedEntry) else snapshot(item)
+            change = change_of(before.get(str(item.id)), data)
+        shown = present(item, user)
+        if getattr(shown, "is_masked", False) and filters.unit_id:
+            continue  # a unit is not part of what a busy slot shows: don't let the filter reveal it
+        rows.append(Row(shown, change))
+    removed = [present(e, user) for e in removed_source]
+    return WeekView(monday, version, group_by_day(monday, rows), revision, removed, count=len(rows))
+
+
+# ---- the public page -------------------------------------------------------------------------------------------
+
+
+def public_week(monday: date) -> tuple[ScheduleRevision | None, list[Day]]:
+    """The latest publication of the week, public meetings only.
+
+    A meeting shows only if it was public when published AND is still public now: a meeting classified after
+    publication disappears from the public page at once, without waiting for the next revision.
+    """
+    revision = latest_revision(monday)
+    if revision is None:
+        return None, group_by_day(monday, [])
+    candidates = [e for e in published_entries(revision) if e.classification == "public"]
+    still_public = set(db.session.scalars(
+        sa.select(Meeting.id).where(Meeting.id.in_([e.id for e in candidates]), Meeting.classification == "public")
+    )) if candidates else set()
+    previous = get_revision(monday, revision.revision - 1) if revision.revision > 0 else None
+    rows = []
+    for entry in candidates:
+        if entry.id not in still_public:
+            continue
+        change = change_of(previous.entries.get(str(entry.id)), entry.data) if previous else None
+        rows.append(Row(entry, change))
+    return revision, group_by_day(monday, rows)
+
+
+# ---- the room view ---------------------------------------------------------------------------------------------
+
+GRID_START, GRID_END, SLOT_MINUTES = time(7), time(21), 15
+
+
+@dataclass
+class Block:
+    meeting: object  # a Meeting or a MaskedMeeting
+    column: int  # 1-based room column
+    row_start: int  # 1-based grid line of the slot grid (07:00 is line 1)
+    row_end: int
+    clipped: bool = False  # began before or ended after the hours the grid shows
+
+
+@dataclass
+class RoomDay:
+    day: date
+    blocks: list[Block]
+
+
+def grid_slots() -> int:
+    minutes = (GRID_END.hour * 60 + GRID_END.minute) - (GRID_START.hour * 60 + GRID_START.minute)
+    return minutes // SLOT_MINUTES
+
+
+def grid_hours() -> list[int]:
+    return list(range(GRID_START.hour, GRID_END.hour))
+
+
+def _slot_line(moment: datetime, day: date, *, round_up: bool) -> int:
+    local = to_local(moment)
+    minutes = (local.date() - day).days * 24 * 60 + local.hour * 60 + local.minute
+    minutes -= GRID_START.hour * 60 + GRID_START.minute
+    slots = -(-minutes // SLOT_MINUTES) if round_up else minutes // SLOT_MINUTES
+    return min(max(slots, 0), grid_slots()) + 1
+
+
+def room_days(first: date, last: date, user, *, rooms: list[Room]) -> list[RoomDay]:
+    """Active bookings of `rooms` from `first` to `last`, as blocks on a grid per day (one query)."""
+    start, end = local_day_bounds(first, last)
+    columns = {room.id: index + 1 for index, room in enumerate(rooms)}
+    meetings = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.start_at < end, Meeting.end_at > start, Meeting.room_id.in_(list(columns)),
+               Meeting.status.in_(("draft", "scheduled", "held")))
+        .order_by(Meeting.start_at, Meeting.id)
+        .options(selectinload(Meeting.leaders), selectinload(Meeting.attendees))
+    ).unique().all() if columns else []
+    days = []
+    day = first
+    while day <= last:
+        day_start, day_end = local_day_bounds(day)
+        blocks = []
+        for meeting in meetings:
+            if meeting.start_at >= day_end or meeting.end_at <= day_start:
+                continue
+            top = _slot_line(meeting.start_at, day, round_up=False)
+            bottom = _slot_line(meeting.end_at, day, round_up=True)
+            clipped = meeting.start_at < local_to_utc(day, GRID_START) or meeting.end_at > local_to_utc(day, GRID_END)
+            if bottom <= top:  # entirely before or after the grid's hours: show it as one slot at the edge
+                top, bottom = (top, top + 1) if top <= grid_slots() else (grid_slots(), grid_slots() + 1)
+            blocks.append(Block(present(meeting, user), columns[meeting.room_id], top, bottom, clipped))
+        days.append(RoomDay(day, blocks))
+        day += timedelta(days=1)
+    return days

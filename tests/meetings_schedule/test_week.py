@@ -1,0 +1,180 @@
+"""The weekly work schedule page: grouping, title, filters, masking, drafts and the number of queries."""
+
+import re
+from datetime import date, timedelta
+
+from meetingsvc.meetings import schedule
+from meetingsvc.meetings.schedule import WeekFilters, build_week
+from tests.helpers import at_local
+
+
+def _entries_by_day(html: str) -> dict[str, list[str]]:
+    """{day iso: [meeting ids]} from the rendered table."""
+    days = {}
+    for block in re.findall(r'<tbody class="schedule-day" data-day="([\d-]+)">(.*?)</tbody>', html, re.S):
+        days[block[0]] = re.findall(r'data-meeting-id="(\d+)"', block[1])
+    return days
+
+
+def test_title_names_the_iso_week_and_its_dates(client, login_as):
+    login_as("viewer")
+    for query in ("week=2026-W48", "date=2026-11-25", "date=2026-11-29"):
+        html = client.get(f"/meetings/week?{query}").get_data(as_text=True)
+        assert "Lịch công tác tuần 48 năm 2026, từ 23/11/2026 đến 29/11/2026" in html, query
+
+
+def test_bad_week_or_date_is_refused_with_a_clear_message(client, login_as):
+    login_as("viewer")
+    response = client.get("/meetings/week?week=2026-W60")
+    assert response.status_code == 400
+    assert "2026-W48" in response.get_data(as_text=True)
+    response = client.get("/meetings/week?date=23/11/2026")
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.get_data(as_text=True)
+    assert client.get("/meetings/week?leader=abc").status_code == 400
+
+
+def test_meetings_are_grouped_by_local_day_and_session(client, login_as, create_meeting, monday):
+    sunday = monday + timedelta(days=6)
+    late_sunday = create_meeting(title="Trực ban cuối tuần", start_at=at_local(sunday, "23:30"),
+                                 end_at=at_local(sunday, "23:55"), day_part="evening")
+    early_monday = create_meeting(title="Kiểm tra sớm", start_at=at_local(monday, "06:30"),
+                                  end_at=at_local(monday, "07:30"))
+    afternoon = create_meeting(title="Họp chiều", day=monday, start="14:00", end="15:00")
+    next_monday = create_meeting(title="Tuần sau", day=monday + timedelta(days=7), start="08:00", end="09:00")
+    # 06:30 on Monday in Hanoi is 23:30 UTC on the Sunday before: the UTC date would put it in last week.
+    assert early_monday.start_at.date() == monday - timedelta(days=1)
+
+    login_as("viewer")
+    html = client.get(f"/meetings/week?date={monday.isoformat()}").get_data(as_text=True)
+    days = _entries_by_day(html)
+    assert days[monday.isoformat()] == [str(early_monday.id), str(afternoon.id)]
+    assert days[sunday.isoformat()] == [str(late_sunday.id)]
+    assert str(next_monday.id) not in {i for ids in days.values() for i in ids}
+    assert "Tuần sau<" not in html
+    assert f"Thứ Hai {monday:%d/%m/%Y}" in html and f"Chủ Nhật {sunday:%d/%m/%Y}" in html
+    assert (monday + timedelta(days=5)).isoformat() not in days  # an empty Saturday is left out
+
+    view = build_week(monday, None, version="draft")
+    sessions = {d.day: [s for s, _rows in d.sessions] for d in view.days}
+    assert sessions[monday] == ["morning", "afternoon"]
+    assert sessions[sunday] == ["evening"]
+
+
+def test_columns_show_chair_leaders_attendees_place_unit_and_status(client, login_as, create_meeting, create_leader,
+                                                                     create_person, create_unit, create_room, monday):
+    chair = create_leader(full_name="Trần Sỹ Thanh", title="Chủ tịch UBND Thành phố")
+    attending = create_leader(full_name="Dương Đức Tuấn")
+    unit = create_unit(name="Sở Xây dựng")
+    guest_unit = create_unit(name="UBND quận Hoàn Kiếm")
+    person = create_person(full_name="Lê Văn Khách")
+    room = create_room(name="Phòng họp số 1", building="Tầng 3")
+    create_meeting(title="Họp về dự án Vành đai 4", agenda="Tiến độ giải phóng mặt bằng", day=monday,
+                   chair_id=chair.id, attending=[attending], attendee_people=[person], attendee_units=[guest_unit],
+                   room_id=room.id, preparing_unit_id=unit.id)
+    create_meeting(title="Tiếp công dân định kỳ", day=monday, start="14:00", end="17:00", status="postponed",
+                   status_reason="Lãnh đạo bận họp Thành ủy")
+    login_as("viewer")
+    html = client.get(f"/meetings/week?date={monday.isoformat()}").get_data(as_text=True)
+    for text in ("08:00–10:00", "Họp về dự án Vành đai 4", "Tiến độ giải phóng mặt bằng",
+                 "Chủ tịch UBND Thành phố Trần Sỹ Thanh <em>(chủ trì)</em>", "Dương Đức Tuấn <em>(dự)</em>",
+                 "Chuyên viên Lê Văn Khách; UBND quận Hoàn Kiếm", "Phòng họp số 1, Tầng 3", "Sở Xây dựng",
+                 "(Hoãn)", "Lãnh đạo bận họp Thành ủy", "Sáng", "Chiều", "Thành phần", "Đơn vị chuẩn bị"):
+        assert text in html, text
+
+
+def test_filters_by_leader_room_and_unit(client, login_as, create_meeting, create_leader, create_room, create_unit,
+                                         monday):
+    leader, other = create_leader(), create_leader()
+    room = create_room()
+    unit, other_unit = create_unit(), create_unit()
+    chaired = create_meeting(title="Chủ trì", day=monday, chair_id=leader.id)
+    attended = create_meeting(title="Dự họp", day=monday, start="14:00", end="15:00", chair_id=other.id,
+                              attending=[leader])
+    in_room = create_meeting(title="Trong phòng", day=monday + timedelta(days=1), room_id=room.id)
+    prepared = create_meeting(title="Chuẩn bị", day=monday + timedelta(days=2), preparing_unit_id=unit.id)
+    invited = create_meeting(title="Được mời", day=monday + timedelta(days=3), attendee_units=[unit])
+    unrelated = create_meeting(title="Khác", day=monday + timedelta(days=4), preparing_unit_id=other_unit.id)
+    login_as("viewer")
+
+    def shown(query):
+        html = client.get(f"/meetings/week?date={monday.isoformat()}&{query}").get_data(as_text=True)
+        return {int(i) for ids in _entries_by_day(html).values() for i in ids}
+
+    assert shown(f"leader={leader.id}") == {chaired.id, attended.id}
+    assert shown(f"room={room.id}") == {in_room.id}
+    assert shown(f"unit={unit.id}") == {prepared.id, invited.id}
+    assert shown("") == {chaired.id, attended.id, in_room.id, prepared.id, invited.id, unrelated.id}
+
+
+def test_classified_meeting_shows_only_a_busy_slot_to_a_user_not_cleared(client, login_as, create_meeting,
+                                                                         create_leader, create_unit, create_room,
+                                                                         create_user, monday):
+    leader = create_leader(full_name="Nguyễn Văn Phong")
+    unit = create_unit(name="Công an Thành phố")
+    room = create_room(name="Phòng họp bảo mật")
+    secret = create_meeting(title="Phương án bảo vệ bí mật X", agenda="Kế hoạch Y", day=monday, chair_id=leader.id,
+                            classification="toi_mat", room_id=room.id, preparing_unit_id=unit.id,
+                            attendee_units=[unit])
+    login_as("secretary", clearance="internal")
+    html = client.get(f"/meetings/week?date={monday.isoformat()}").get_data(as_text=True)
+    assert "Họp (nội dung mật)" in html
+    assert "08:00–10:00" in html and "Nguyễn Văn Phong" in html
+    for secret_text in ("bí mật X", "Kế hoạch Y", "Công an Thành phố", "Phòng họp bảo mật",
+                        f"/meetings/{secret.id}\""):
+        assert secret_text not in html.split('id="unit"')[1].split("</select>")[1], secret_text
+    # The unit filter would reveal that the unit is involved: a masked meeting is left out of it.
+    filtered = client.get(f"/meetings/week?date={monday.isoformat()}&unit={unit.id}").get_data(as_text=True)
+    assert "Họp (nội dung mật)" not in filtered
+
+    cleared = create_user(role="viewer", clearance="toi_mat")
+    from tests.helpers import login
+
+    login(client, cleared)
+    html = client.get(f"/meetings/week?date={monday.isoformat()}").get_data(as_text=True)
+    assert "Phương án bảo vệ bí mật X" in html
+
+
+def test_drafts_show_only_to_those_who_book(client, login_as, create_meeting, monday):
+    create_meeting(title="Lịch dự kiến chưa chốt", day=monday, status="draft")
+    login_as("viewer")
+    assert "Lịch dự kiến chưa chốt" not in client.get(f"/meetings/week?date={monday}").get_data(as_text=True)
+    login_as("secretary")
+    assert "Lịch dự kiến chưa chốt" in client.get(f"/meetings/week?date={monday}").get_data(as_text=True)
+
+
+def test_week_page_runs_a_fixed_number_of_queries(client, login_as, create_meeting, create_leader, create_person,
+                                                  create_unit, create_room, count_queries, monday):
+    login_as("secretary")
+    unit = create_unit()
+
+    def add(n, offset):
+        for i in range(n):
+            day = monday + timedelta(days=(offset + i) % 5)
+            create_meeting(title=f"Họp {offset + i}", day=day, start=f"{7 + (offset + i) // 5:02d}:00",
+                           end=f"{7 + (offset + i) // 5:02d}:30", chair_id=create_leader().id,
+                           co_chairs=[create_leader()], attending=[create_leader()],
+                           attendee_people=[create_person(unit_id=unit.id)], attendee_units=[create_unit()],
+                           room_id=create_room().id, preparing_unit_id=unit.id)
+
+    add(2, 0)
+    with count_queries() as few:
+        assert client.get(f"/meetings/week?date={monday}").status_code == 200
+    add(10, 2)
+    with count_queries() as many:
+        html = client.get(f"/meetings/week?date={monday}").get_data(as_text=True)
+    assert html.count('class="entry') == 12
+    assert many.count == few.count, many.statements
+    assert many.count <= 12, many.statements
+
+
+def test_parse_week_accepts_iso_weeks_and_dates():
+    assert schedule.parse_week("2026-W48") == date(2026, 11, 23)
+    assert schedule.parse_week(None, "2026-11-29") == date(2026, 11, 23)
+    assert schedule.parse_week("2026-W01") == date(2025, 12, 29)
+    assert schedule.iso_week(date(2026, 11, 23)) == "2026-W48"
+
+
+def test_filters_object_reports_whether_any_is_set():
+    assert not WeekFilters().any
+    assert WeekFilters(room_id=3).any
