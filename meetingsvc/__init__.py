@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from meetingsvc.api import bp as api_bp
+    from meetingsvc.auth.admin_views import bp as users_bp
     from meetingsvc.auth.views import bp as auth_bp
     from meetingsvc.core.views import bp as core_bp
     from meetingsvc.directory.views import bp as directory_bp
@@ -56,7 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetingsvc.online.views import bp as online_bp
     from meetingsvc.reports.views import bp as reports_bp
 
-    for bp in (core_bp, auth_bp, directory_bp, meetings_bp, online_bp, feeds_bp, reports_bp, api_bp):
+    for bp in (core_bp, auth_bp, directory_bp, meetings_bp, online_bp, feeds_bp, reports_bp, users_bp, api_bp):
         app.register_blueprint(bp)
 
 
@@ -96,3 +97,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(demo_cli)
+
+    from meetingsvc.reports.cli import report_command
+
+    app.cli.add_command(report_command)
