@@ -1,3 +1,303 @@
-from flask import Blueprint
+"""Pages of online meetings: the link and bridge points, connection checks, participants after the meeting."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from meetingsvc.core.auth import can_see_meeting, roles_required
+from meetingsvc.core.errors import ValidationError
+from meetingsvc.extensions import db
+from meetingsvc.meetings.models import Meeting
+from meetingsvc.online import imports, services
+from meetingsvc.online.forms import BulkForm, LinkForm, PointEditForm, PointForm, UploadForm
+from meetingsvc.online.models import CONNECTION_STATUSES, BridgePoint
 
 bp = Blueprint("online", __name__, url_prefix="/online")
+
+EDITORS = ("admin", "secretary")
+RECORDERS = ("admin", "secretary", "technician")
+
+
+def _meeting_or_404(meeting_id) -> Meeting:
+    """The meeting, or 404 when it does not exist or the user may not see it (classified)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not can_see_meeting(current_user, meeting):
+        abort(404)
+    return meeting
+
+
+def _point_or_404(point_id) -> BridgePoint:
+    point = db.session.get(BridgePoint, point_id)
+    if point is None:
+        abort(404)
+    _meeting_or_404(point.meeting_id)
+    return point
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    for name, message in exc.fields.items():
+        target = getattr(form, name, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors) + [message]
+        else:
+            flash(message, "error")
+
+
+def _unit_choices(meeting):
+    return [("", "—")] + [(str(u.id), f"{u.name} ({u.code})") for u in services.units_on(services.meeting_day(meeting))]
+
+
+def _bulk_choices():
+    choices = [(key, str(label)) for key, (label, _kinds) in services.SELECTIONS.items()]
+    choices += [(f"group:{g.id}", _("Group: %(name)s", name=g.name)) for g in services.groups()]
+    return choices
+
+
+def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, status=200):
+    editable = services.can_edit_online(current_user)
+    day = services.meeting_day(meeting)
+    if link_form is None:
+        link_form = LinkForm(obj=meeting, formdata=None)
+    if point_form is None:
+        point_form = PointForm(formdata=None)
+    if bulk_form is None:
+        bulk_form = BulkForm(formdata=None)
+    if editable:
+        point_form.unit_id.choices = _unit_choices(meeting)
+        bulk_form.selection.choices = _bulk_choices()
+        bulk_form.parent_id.choices = [("", _("any unit"))] + [
+            (str(u.id), u.name) for u in services.parent_choices(day)]
+    points = services.points_of(meeting.id)
+    return render_template(
+        "online/meeting.html",
+        meeting=meeting,
+        points=points,
+        checked_by=services.checked_by_names(points),
+        totals=services.meeting_totals(meeting),
+        editable=editable,
+        can_check=services.can_record(current_user),
+        link_form=link_form,
+        point_form=point_form,
+        bulk_form=bulk_form,
+        statuses=CONNECTION_STATUSES,
+        providers=[str(p) for p in services.PROVIDER_SUGGESTIONS],
+        origins=[str(p) for p in services.ORIGIN_NETWORK_SUGGESTIONS],
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>")
+def meeting(meeting_id):
+    return _page(_meeting_or_404(meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/link", methods=["POST"])
+@roles_required(*EDITORS)
+def save_link(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = LinkForm()
+    if form.validate_on_submit():
+        try:
+            services.update_link(meeting, {name: form[name].data for name in ("mode", *services.LINK_FIELDS)},
+                                 user=current_user)
+            flash(_("The online link was saved."), "success")
+            return redirect(url_for("online.meeting", meeting_id=meeting.id))
+        except ValidationError as exc:
+            db.session.rollback()
+            _errors_to_form(form, exc)
+    flash(_("Nothing was saved: correct the fields marked below."), "error")
+    return _page(meeting, link_form=form, status=400)
+
+
+@bp.route("/meetings/<int:meeting_id>/points", methods=["POST"])
+@roles_required(*EDITORS)
+def add_point(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = PointForm()
+    form.unit_id.choices = _unit_choices(meeting)
+    if form.validate_on_submit():
+        try:
+            point = services.add_point(meeting, {name: form[name].data for name in (
+                "unit_id", "site_name", "is_host", "address", "contact_name", "contact_phone",
+                "planned_participants")}, user=current_user)
+            flash(_("Bridge point added: %(name)s", name=point.label), "success")
+            return redirect(url_for("online.meeting", meeting_id=meeting.id, _anchor="points"))
+        except ValidationError as exc:
+            db.session.rollback()
+            _errors_to_form(form, exc)
+    flash(_("Nothing was saved: correct the fields marked below."), "error")
+    return _page(meeting, point_form=form, status=400)
+
+
+@bp.route("/meetings/<int:meeting_id>/points/bulk", methods=["POST"])
+@roles_required(*EDITORS)
+def add_points_bulk(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = BulkForm()
+    if form.validate_on_submit():
+        selection = form.selection.data or ""
+        kind = group_id = parent_id = None
+        if selection.startswith("group:") and selection[6:].isdigit():
+            group_id = int(selection[6:])
+        elif selection:
+            kind = selection
+        if kind == "commune" and (form.parent_id.data or "").isdigit():
+            parent_id = int(form.parent_id.data)
+        try:
+            result = services.add_points_bulk(meeting, kind=kind, parent_id=parent_id, group_id=group_id,
+                                              planned_participants=form.planned_participants.data,
+                                              user=current_user)
+            flash(_("%(added)s bridge points added; %(skipped)s were already there.",
+                    added=len(result.added), skipped=result.skipped), "success")
+            return redirect(url_for("online.meeting", meeting_id=meeting.id, _anchor="points"))
+        except ValidationError as exc:
+            db.session.rollback()
+            _errors_to_form(form, exc)
+    flash(_("Nothing was saved: correct the fields marked below."), "error")
+    return _page(meeting, bulk_form=form, status=400)
+
+
+@bp.route("/meetings/<int:meeting_id>/points/remove", methods=["POST"])
+@roles_required(*EDITORS)
+def remove_points(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    remove_all = request.form.get("scope") == "all"
+    ids = request.form.getlist("point_id")
+    try:
+        removed = services.remove_points(meeting, ids, remove_all=remove_all, user=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        for message in exc.fields.values():
+            flash(message, "error")
+        return redirect(url_for("online.meeting", meeting_id=meeting.id, _anchor="points"))
+    flash(_("%(n)s bridge points removed.", n=removed), "success")
+    return redirect(url_for("online.meeting", meeting_id=meeting.id, _anchor="points"))
+
+
+@bp.route("/points/<int:point_id>/check", methods=["POST"])
+@roles_required(*RECORDERS)
+def check_point(point_id):
+    point = _point_or_404(point_id)
+    try:
+        services.update_point(point, {"connection_status": request.form.get("connection_status", ""),
+                                      "connection_note": request.form.get("connection_note", "")},
+                              user=current_user)
+        flash(_("Connection check saved: %(name)s", name=point.label), "success")
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(_("%(name)s: %(errors)s", name=point.label, errors=" ".join(exc.fields.values())), "error")
+    return redirect(url_for("online.meeting", meeting_id=point.meeting_id, _anchor=f"point-{point.id}"))
+
+
+@bp.route("/points/<int:point_id>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_point(point_id):
+    point = _point_or_404(point_id)
+    form = PointEditForm(obj=point)
+    status = 200
+    if form.validate_on_submit():
+        fields = ["is_host", "address", "contact_name", "contact_phone", "planned_participants",
+                  "actual_participants", "connection_status", "connection_note"]
+        if point.unit_id is None:
+            fields.append("site_name")
+        try:
+            services.update_point(point, {name: form[name].data for name in fields}, user=current_user)
+            flash(_("Bridge point saved: %(name)s", name=point.label), "success")
+            return redirect(url_for("online.meeting", meeting_id=point.meeting_id, _anchor=f"point-{point.id}"))
+        except ValidationError as exc:
+            db.session.rollback()
+            _errors_to_form(form, exc)
+    if request.method == "POST":
+        status = 400
+        flash(_("Nothing was saved: correct the fields marked below."), "error")
+    return render_template("online/point.html", point=point, meeting=point.meeting, form=form), status
+
+
+# ---- after the meeting -------------------------------------------------------------------------------------
+
+
+def _attendance_page(meeting, *, errors=None, typed=None, upload_form=None, upload_errors=None, status=200):
+    points = services.points_of(meeting.id)
+    return render_template(
+        "online/attendance.html",
+        meeting=meeting,
+        points=points,
+        totals=services.meeting_totals(meeting),
+        errors=errors or {},
+        typed=typed or {},
+        upload_form=upload_form or UploadForm(formdata=None),
+        upload_errors=upload_errors,
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@roles_required(*RECORDERS)
+def attendance(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET":
+        return _attendance_page(meeting)
+    actuals = {key[7:]: value for key, value in request.form.items() if key.startswith("actual-")}
+    attended = {}
+    for key, value in request.form.items():
+        if key.startswith("attended-"):
+            attended[key[9:]] = {"yes": True, "no": False}.get(value)
+    has_count = "present_count" in request.form
+    try:
+        changed = services.record_results(meeting, actuals, attended=attended,
+                                          present_count=request.form.get("present_count"),
+                                          set_present_count=has_count, user=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(_("Nothing was saved: correct the fields marked below."), "error")
+        return _attendance_page(meeting, errors=exc.fields, typed=request.form, status=400)
+    flash(_("Participants saved (%(n)s bridge points changed).", n=changed), "success")
+    return redirect(url_for("online.attendance", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance/upload", methods=["POST"])
+@roles_required(*RECORDERS)
+def upload(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _attendance_page(meeting, upload_form=form, status=400)
+    storage = form.file.data
+    try:
+        saved = imports.import_actuals(meeting, storage.filename or "", storage.read(), user=current_user)
+    except imports.UploadError as exc:
+        db.session.rollback()
+        return _attendance_page(meeting, upload_form=form, upload_errors=exc, status=400)
+    flash(_("%(n)s rows saved from %(file)s.", n=saved, file=storage.filename), "success")
+    return redirect(url_for("online.attendance", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance/template.<any(xlsx, csv):fmt>")
+@roles_required(*RECORDERS)
+def template(meeting_id, fmt):
+    meeting = _meeting_or_404(meeting_id)
+    if fmt == "xlsx":
+        body = imports.template_xlsx(meeting)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = imports.template_csv(meeting)
+        mimetype = "text/csv; charset=utf-8"
+    name = f"bridge-points-meeting-{meeting.id}.{fmt}"
+    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}"'}
+
+
+# ---- the panel on the meeting page ---------------------------------------------------------------------
+
+
+@bp.app_context_processor
+def _online_panel_helpers():
+    def online_panel(meeting):
+        """What the meeting page's online panel shows; the passcode only to a signed-in user allowed to see it."""
+        totals = services.meeting_totals(meeting)
+        return {
+            "totals": totals,
+            "show_passcode": bool(getattr(current_user, "is_authenticated", False))
+            and can_see_meeting(current_user, meeting),
+            "can_manage": services.can_record(current_user),
+            "can_edit": services.can_edit_online(current_user),
+        }
+
+    return {"online_panel": online_panel}

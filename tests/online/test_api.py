@@ -1,0 +1,147 @@
+"""/api/v1/meetings/<id>/endpoints: list, add one or many, change, remove; classified meetings never leak."""
+
+import pytest
+import sqlalchemy as sa
+
+from meetingsvc.extensions import db
+from meetingsvc.online.models import MAX_PARTICIPANTS_PER_POINT, BridgePoint
+
+
+@pytest.fixture
+def bearer(create_user):
+    """Authorization headers for a new API token of `role`."""
+    from meetingsvc.auth.services import create_api_token
+
+    def make(role="secretary", **kw):
+        user = create_user(role=role, **kw)
+        _token, secret = create_api_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+def _count(meeting):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(BridgePoint)
+                             .where(BridgePoint.meeting_id == meeting.id))
+
+
+def test_list_with_totals_and_link(client, bearer, online_meeting, city, add_points):
+    meeting = online_meeting(join_url="https://zoom.us/j/1", passcode="777", is_relayed=True,
+                             origin_network="Thành ủy")
+    add_points(meeting, city["districts"][:2], planned=10, actual=8)
+    response = client.get(f"/api/v1/meetings/{meeting.id}/endpoints", headers=bearer("viewer"))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["totals"] == {"points": 2, "planned": 20, "actual": 16}
+    assert [e["unit"]["code"] for e in body["endpoints"]] == ["Q1", "Q2"]
+    assert body["is_relayed"] is True and body["counts_in_joint_total"] is False
+    assert body["online"]["passcode"] == "777"
+
+
+def test_add_one_and_the_same_twice_is_400(client, bearer, online_meeting, city):
+    meeting = online_meeting()
+    headers = bearer("secretary")
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    response = client.post(url, json={"unit_code": "Q1", "planned_participants": 30, "is_host": True},
+                           headers=headers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["is_host"] is True
+    response = client.post(url, json={"unit_id": city["districts"][0].id}, headers=headers)
+    assert response.status_code == 400
+    assert "unit_id" in response.get_json()["fields"]
+    assert _count(meeting) == 1
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"unit_code": "Q1", "planned_participants": -1}, "planned_participants"),
+    ({"unit_code": "Q1", "planned_participants": MAX_PARTICIPANTS_PER_POINT + 1}, "planned_participants"),
+    ({"unit_code": "NOPE"}, "unit_id"),
+    ({}, "unit_id"),
+    ({"unit_code": "Q1", "site_name": "Cả hai"}, "site_name"),
+    ({"unit_code": "Q1", "colour": "red"}, "colour"),
+])
+def test_bad_single_add_writes_nothing(client, bearer, online_meeting, city, body, field):
+    meeting = online_meeting()
+    response = client.post(f"/api/v1/meetings/{meeting.id}/endpoints", json=body, headers=bearer())
+    assert response.status_code == 400
+    assert field in response.get_json()["fields"]
+    assert _count(meeting) == 0
+
+
+def test_bulk_by_selection_skips_those_present(client, bearer, online_meeting, city):
+    meeting = online_meeting()
+    headers = bearer()
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    client.post(url, json={"unit_code": "Q2"}, headers=headers)
+    response = client.post(url, json={"selection": {"kind": "district"}, "planned_participants": 15},
+                           headers=headers)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["added"], body["skipped"]) == (1, 1)
+    assert body["totals"]["points"] == 2
+    response = client.post(url, json={"selection": {"kind": "commune", "parent_id": "x"}}, headers=headers)
+    assert response.status_code == 400
+
+
+def test_patch_by_technician_and_its_limits(client, bearer, online_meeting, city, add_points):
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1], planned=10)[0]
+    url = f"/api/v1/meetings/{meeting.id}/endpoints/{point.id}"
+    tech = bearer("technician")
+    response = client.patch(url, json={"actual_participants": 9, "connection_status": "ok"}, headers=tech)
+    assert response.status_code == 200
+    assert response.get_json()["connection_status"] == "ok" and response.get_json()["checked_at"]
+    assert client.patch(url, json={"planned_participants": 50}, headers=tech).status_code == 403
+    assert client.patch(url, json={"actual_participants": -3}, headers=tech).status_code == 400
+    assert client.patch(url, json={"actual_participants": MAX_PARTICIPANTS_PER_POINT * 10},
+                        headers=tech).status_code == 400
+    assert client.patch(url, json={"actual_participants": 5}, headers=bearer("viewer")).status_code == 403
+    db.session.expire_all()
+    assert (point.planned_participants, point.actual_participants) == (10, 9)
+    assert client.delete(url, headers=tech).status_code == 403
+    assert client.delete(url, headers=bearer("secretary")).status_code == 204
+    assert _count(meeting) == 0
+
+
+def test_point_of_another_meeting_is_404(client, bearer, online_meeting, city, add_points):
+    from datetime import date
+
+    meeting, other = online_meeting(), online_meeting(title="Khác", day=date(2026, 1, 6))
+    foreign = add_points(other, city["districts"][:1])[0]
+    response = client.patch(f"/api/v1/meetings/{meeting.id}/endpoints/{foreign.id}",
+                            json={"actual_participants": 1}, headers=bearer())
+    assert response.status_code == 404
+
+
+def test_delete_selected_and_all(client, bearer, online_meeting, city, add_points):
+    meeting = online_meeting()
+    points = add_points(meeting, city["districts"][:2] + city["wards"])
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    headers = bearer()
+    assert client.delete(url, json={"ids": [points[0].id]}, headers=headers).get_json()["removed"] == 1
+    assert client.delete(url, json={}, headers=headers).status_code == 400
+    assert client.delete(url, json={"all": True}, headers=headers).get_json()["removed"] == 3
+    assert _count(meeting) == 0
+
+
+def test_classified_meeting_answers_404_without_the_points(client, bearer, online_meeting, city, add_points):
+    meeting = online_meeting(classification="toi_mat", passcode="zz-99")
+    point = add_points(meeting, city["districts"][:1])[0]
+    headers = bearer("secretary", clearance="internal")
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    for response in (client.get(url, headers=headers),
+                     client.post(url, json={"unit_code": "Q2"}, headers=headers),
+                     client.patch(f"{url}/{point.id}", json={"actual_participants": 3}, headers=headers)):
+        assert response.status_code == 404
+        assert "Quận" not in response.get_data(as_text=True) and "zz-99" not in response.get_data(as_text=True)
+    assert _count(meeting) == 1
+    cleared = client.get(url, headers=bearer("viewer", clearance="toi_mat"))
+    assert cleared.status_code == 200 and len(cleared.get_json()["endpoints"]) == 1
+
+
+def test_openapi_documents_the_endpoints(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert "/meetings/{meeting_id}/endpoints" in doc["paths"]
+    assert "patch" in doc["paths"]["/meetings/{meeting_id}/endpoints/{point_id}"]
+    assert "BridgePoint" in doc["components"]["schemas"]

@@ -1,0 +1,225 @@
+"""The online pages: who may do what, forms that keep what was typed, the meeting page's panel."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from meetingsvc.extensions import db
+from meetingsvc.online.models import BridgePoint
+
+ROLES = ["admin", "secretary", "technician", "leader", "viewer"]
+
+
+def _points(meeting):
+    return db.session.scalars(sa.select(BridgePoint).where(BridgePoint.meeting_id == meeting.id)
+                              .order_by(BridgePoint.sort_order, BridgePoint.id)).all()
+
+
+def test_secretary_saves_the_link(client, login_as, online_meeting):
+    login_as("secretary")
+    meeting = online_meeting()
+    response = client.post(f"/online/meetings/{meeting.id}/link", data={
+        "mode": "hybrid", "online_provider": "Hệ thống hội nghị truyền hình của Chính phủ",
+        "join_url": "https://vc.chinhphu.vn/room/42", "online_meeting_code": "42", "passcode": "1234",
+        "dial_in": "", "is_relayed": "y", "origin_network": "Chính phủ"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (meeting.mode, meeting.join_url, meeting.is_relayed, meeting.origin_network) == (
+        "hybrid", "https://vc.chinhphu.vn/room/42", True, "Chính phủ")
+
+
+def test_bad_join_url_keeps_what_was_typed_and_writes_nothing(client, login_as, online_meeting):
+    login_as("secretary")
+    meeting = online_meeting(join_url="https://zoom.us/j/1")
+    response = client.post(f"/online/meetings/{meeting.id}/link", data={
+        "mode": "online", "online_provider": "Zoom mới", "join_url": "javascript:alert(document.cookie)"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'value="Zoom mới"' in html and "has-error" in html
+    assert "javascript:alert" not in re.findall(r'href="([^"]*)"', html).__str__()
+    db.session.expire_all()
+    assert (meeting.join_url, meeting.online_provider) == ("https://zoom.us/j/1", "")
+
+
+@pytest.mark.parametrize("role", ["technician", "leader", "viewer"])
+def test_others_may_not_edit_the_link_or_points(client, login_as, online_meeting, city, role):
+    login_as(role)
+    meeting = online_meeting()
+    unit = city["districts"][0]
+    assert client.post(f"/online/meetings/{meeting.id}/link", data={"mode": "in_person"}).status_code == 403
+    assert client.post(f"/online/meetings/{meeting.id}/points", data={"unit_id": unit.id}).status_code == 403
+    assert client.post(f"/online/meetings/{meeting.id}/points/bulk", data={"selection": "district"}).status_code == 403
+    assert client.post(f"/online/meetings/{meeting.id}/points/remove", data={"scope": "all"}).status_code == 403
+    db.session.expire_all()
+    assert meeting.mode == "online" and _points(meeting) == []
+
+
+def test_add_one_point_and_the_duplicate_is_refused(client, login_as, online_meeting, city):
+    login_as("secretary")
+    meeting = online_meeting()
+    unit = city["districts"][0]
+    assert client.post(f"/online/meetings/{meeting.id}/points", data={
+        "unit_id": unit.id, "address": "Hội trường tầng 2", "planned_participants": "35"}).status_code == 302
+    response = client.post(f"/online/meetings/{meeting.id}/points", data={
+        "unit_id": unit.id, "address": "Phòng khác", "planned_participants": "12"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Quận Ba Đình" in html and 'value="Phòng khác"' in html
+    assert [(p.unit_id, p.planned_participants) for p in _points(meeting)] == [(unit.id, 35)]
+
+
+def test_absurd_planned_number_is_refused(client, login_as, online_meeting, city):
+    login_as("secretary")
+    meeting = online_meeting()
+    for value in ("-4", "9999999", "mười"):
+        response = client.post(f"/online/meetings/{meeting.id}/points", data={
+            "unit_id": city["districts"][0].id, "planned_participants": value})
+        assert response.status_code == 400
+    assert _points(meeting) == []
+
+
+def test_bulk_add_then_remove_selected_and_all(client, login_as, online_meeting, city):
+    login_as("secretary")
+    meeting = online_meeting()
+    response = client.post(f"/online/meetings/{meeting.id}/points/bulk", data={
+        "selection": "district", "planned_participants": "20"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "2 điểm cầu" in response.get_data(as_text=True)
+    response = client.post(f"/online/meetings/{meeting.id}/points/bulk", data={
+        "selection": "commune", "parent_id": str(city["districts"][0].id)}, follow_redirects=True)
+    points = _points(meeting)
+    assert len(points) == 4
+    client.post(f"/online/meetings/{meeting.id}/points/remove", data={
+        "scope": "selected", "point_id": [str(points[0].id), str(points[1].id)]})
+    assert len(_points(meeting)) == 2
+    client.post(f"/online/meetings/{meeting.id}/points/remove", data={"scope": "all"})
+    assert _points(meeting) == []
+
+
+def test_technician_checks_a_point_but_cannot_edit_it(client, login_as, online_meeting, city, add_points):
+    tech = login_as("technician")
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1], planned=10)[0]
+    assert client.post(f"/online/points/{point.id}/check", data={"connection_status": "ok"}).status_code == 302
+    db.session.expire_all()
+    assert point.connection_status == "ok" and point.checked_by_id == tech.id
+    assert client.post(f"/online/points/{point.id}", data={"planned_participants": "99"}).status_code == 403
+    page = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+    assert "check-form" in page and "remove-form" not in page
+
+
+@pytest.mark.parametrize("role", ["leader", "viewer"])
+def test_readers_may_not_check_points(client, login_as, online_meeting, city, add_points, role):
+    login_as(role)
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    assert client.post(f"/online/points/{point.id}/check", data={"connection_status": "ok"}).status_code == 403
+    assert client.post(f"/online/meetings/{meeting.id}/attendance", data={f"actual-{point.id}": "3"}).status_code == 403
+    db.session.expire_all()
+    assert point.connection_status == "not_checked" and point.actual_participants is None
+
+
+def test_secretary_edits_a_point(client, login_as, online_meeting, city, add_points):
+    login_as("secretary")
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    assert client.get(f"/online/points/{point.id}").status_code == 200
+    response = client.post(f"/online/points/{point.id}", data={
+        "address": "Phòng họp số 1", "contact_name": "Chị Lan", "contact_phone": "0987", "planned_participants": "15",
+        "actual_participants": "", "connection_status": "problem", "connection_note": ""})
+    assert response.status_code == 400  # a problem needs a note
+    db.session.expire_all()
+    assert point.address == ""
+    response = client.post(f"/online/points/{point.id}", data={
+        "address": "Phòng họp số 1", "contact_name": "Chị Lan", "contact_phone": "0987", "planned_participants": "15",
+        "actual_participants": "", "connection_status": "problem", "connection_note": "Không có hình"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (point.address, point.planned_participants, point.connection_note) == ("Phòng họp số 1", 15,
+                                                                                  "Không có hình")
+
+
+def test_attendance_page_saves_all_or_nothing(client, login_as, online_meeting, city, add_points):
+    login_as("technician")
+    meeting = online_meeting()
+    a, b = add_points(meeting, city["districts"][:2], planned=30)
+    response = client.post(f"/online/meetings/{meeting.id}/attendance", data={
+        f"actual-{a.id}": "28", f"actual-{b.id}": "-1"})
+    assert response.status_code == 400
+    assert 'value="28"' in response.get_data(as_text=True)  # what was typed is kept
+    db.session.expire_all()
+    assert a.actual_participants is None
+    response = client.post(f"/online/meetings/{meeting.id}/attendance", data={
+        f"actual-{a.id}": "28", f"actual-{b.id}": "31"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="total-actual">59<', html)
+    assert re.search(r'id="total-planned">60<', html)
+
+
+def test_in_person_attendance(client, login_as, create_meeting, create_person):
+    login_as("secretary")
+    people = [create_person(full_name="Trần Thị Hoa"), create_person(full_name="Lê Văn Nam")]
+    meeting = create_meeting(mode="in_person", attendee_people=people)
+    first, second = meeting.attendees
+    page = client.get(f"/online/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    assert "Trần Thị Hoa" in page
+    response = client.post(f"/online/meetings/{meeting.id}/attendance", data={
+        f"attended-{first.id}": "yes", f"attended-{second.id}": "no", "present_count": "22"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (first.attended, second.attended, meeting.present_count) == (True, False, 22)
+
+
+# ---- classified meetings and the passcode -------------------------------------------------------------------
+
+
+def test_classified_meeting_is_404_for_those_not_cleared(client, create_user, online_meeting, city, add_points):
+    from tests.helpers import login
+
+    meeting = online_meeting(classification="mat", passcode="top-secret-pin")
+    point = add_points(meeting, city["districts"][:1])[0]
+    login(client, create_user(role="technician", clearance="internal"))
+    for url in (f"/online/meetings/{meeting.id}", f"/online/meetings/{meeting.id}/attendance",
+                f"/online/meetings/{meeting.id}/attendance/template.csv"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "top-secret-pin" not in response.get_data(as_text=True)
+    assert client.post(f"/online/points/{point.id}/check", data={"connection_status": "ok"}).status_code == 404
+    client.post("/logout")
+    login(client, create_user(role="technician", clearance="mat"))
+    assert client.get(f"/online/meetings/{meeting.id}").status_code == 200
+
+
+def test_passcode_on_the_meeting_page_only_for_those_who_may_see_it(client, create_user, online_meeting):
+    from tests.helpers import login
+
+    meeting = online_meeting(join_url="https://zoom.us/j/9", passcode="pin-4711", classification="internal")
+    login(client, create_user(role="viewer"))
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "pin-4711" in html and "https://zoom.us/j/9" in html
+    secret = online_meeting(title="Họp mật", passcode="pin-0007", classification="toi_mat",
+                            day=meeting.start_at.date().replace(day=1))
+    html = client.get(f"/meetings/{secret.id}").get_data(as_text=True)
+    assert "pin-0007" not in html
+    client.post("/logout")
+    assert "pin-4711" not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_meeting_page_panel_shows_the_totals(client, login_as, online_meeting, city, add_points):
+    login_as("viewer")
+    meeting = online_meeting()
+    add_points(meeting, city["districts"][:2], planned=1200, actual=1100)
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert re.search(r'id="total-points">2<', html)
+    assert re.search(r'id="total-planned">2\.400<', html)  # Vietnamese grouping
+    assert re.search(r'id="total-actual">2\.200<', html)
+
+
+def test_online_page_shows_points_and_checks(client, login_as, online_meeting, city, add_points):
+    login_as("viewer")
+    meeting = online_meeting()
+    add_points(meeting, city["districts"][:2], sites=["Trụ sở Thành ủy"])
+    html = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Quận Hoàn Kiếm" in html and "Trụ sở Thành ủy" in html
+    assert "check-form" not in html and "add-many" not in html
