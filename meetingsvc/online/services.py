@@ -14,7 +14,7 @@ Units are taken as they were on the meeting's local date (`Unit.valid_from`/`val
 
 from dataclasses import dataclass
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -156,6 +156,19 @@ def check_join_url(url: str) -> str:
     ) or any(c in host for c in "<>\"'`\\{}|^"):
         raise ValidationError({"join_url": message})
     return url
+
+
+# Query parameters by which providers put the passcode into the join link (Zoom's ?pwd=…).
+PASSCODE_QUERY_KEYS = {"pwd", "passcode", "password", "pass", "pin", "p"}
+
+
+def shareable_join_url(url: str) -> str:
+    """The join URL without any passcode carried in its query: what may go into feeds and shared places."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in PASSCODE_QUERY_KEYS]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def _text(value, limit: int, field: str) -> str:

@@ -283,3 +283,13 @@ def test_totals_for_meetings_in_one_query(online_meeting, city, add_points, app)
     assert totals[ids[1]] == (2, 10, None)  # nothing recorded yet is None, not 0
     assert totals[ids[2]] == (0, None, None)
     assert services.totals_for_meetings([]) == {}
+
+
+@pytest.mark.parametrize("url,shared", [
+    ("https://us02web.zoom.us/j/8123456789?pwd=QWxhZGRpbjpvcGVu", "https://us02web.zoom.us/j/8123456789"),
+    ("https://vc.gov.vn/r/1?lang=vi&PIN=1234", "https://vc.gov.vn/r/1?lang=vi"),
+    ("https://meet.google.com/abc-defg-hij", "https://meet.google.com/abc-defg-hij"),
+    ("", ""),
+])
+def test_shareable_join_url_drops_a_passcode_in_the_query(url, shared):
+    assert services.shareable_join_url(url) == shared

@@ -223,3 +223,35 @@ def test_online_page_shows_points_and_checks(client, login_as, online_meeting, c
     html = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
     assert "Quận Hoàn Kiếm" in html and "Trụ sở Thành ủy" in html
     assert "check-form" not in html and "add-many" not in html
+
+
+def test_upload_page_names_the_wrong_rows_and_saves_nothing(client, login_as, online_meeting, city, add_points):
+    import io
+
+    login_as("technician")
+    meeting = online_meeting()
+    a, b = add_points(meeting, city["districts"][:2])
+    bad = b"unit_code,actual_participants\nQ1,10\nQ9,4\nQ2,-1\n"
+    response = client.post(f"/online/meetings/{meeting.id}/attendance/upload",
+                           data={"file": (io.BytesIO(bad), "ket-qua.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Dòng 3" in html and "Q9" in html and "Dòng 4" in html and "Dòng 2:" not in html
+    db.session.expire_all()
+    assert (a.actual_participants, b.actual_participants) == (None, None)
+    good = b"unit_code,actual_participants\nQ1,10\nQ2,15\n"
+    response = client.post(f"/online/meetings/{meeting.id}/attendance/upload",
+                           data={"file": (io.BytesIO(good), "ket-qua.csv")}, content_type="multipart/form-data",
+                           follow_redirects=True)
+    assert re.search(r'id="total-actual">25<', response.get_data(as_text=True))
+
+
+def test_template_downloads(client, login_as, online_meeting, city, add_points):
+    login_as("secretary")
+    meeting = online_meeting()
+    add_points(meeting, city["districts"][:2])
+    response = client.get(f"/online/meetings/{meeting.id}/attendance/template.xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    assert "attachment" in response.headers["Content-Disposition"]
+    response = client.get(f"/online/meetings/{meeting.id}/attendance/template.csv")
+    assert "Q2" in response.get_data(as_text=True)
