@@ -25,7 +25,7 @@ from meetingsvc.core.audit import record
 from meetingsvc.core.db import utcnow
 from meetingsvc.core.errors import ValidationError
 from meetingsvc.core.time import to_local
-from meetingsvc.directory.models import Unit, UnitGroup, unit_group_members
+from meetingsvc.directory.models import Unit, UnitGroup
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import MODES, Attendee, Meeting
 from meetingsvc.online.models import CONNECTION_STATUSES, MAX_PARTICIPANTS_PER_POINT, BridgePoint
@@ -227,11 +227,11 @@ def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
 
 
 def _valid_on(day):
+    """The same rule as directory.services: an active unit within its validity dates."""
     return sa.and_(
+        Unit.is_active.is_(True),
         sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= day),
         sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= day),
-        # A unit switched off by hand is gone; one that ended on a date is governed by its dates.
-        sa.or_(Unit.is_active.is_(True), Unit.valid_to.is_not(None)),
     )
 
 
@@ -239,20 +239,12 @@ def units_for_selection(kind=None, parent_id=None, group_id=None, on_date=None) 
     """Units of a bulk selection as they were on `on_date`.
 
     kind: a key of SELECTIONS ("district", "commune", "department") or a Unit.kind; parent_id: only direct
-    children of that unit; group_id: only members of that saved group.
+    children of that unit; group_id: only members of that saved group. The query is the directory's.
     """
-    query = sa.select(Unit).order_by(Unit.sort_order, Unit.name, Unit.id)
-    if kind:
-        kinds = SELECTIONS[kind][1] if kind in SELECTIONS else (kind,)
-        query = query.where(Unit.kind.in_(kinds))
-    if parent_id is not None:
-        query = query.where(Unit.parent_id == parent_id)
-    if group_id is not None:
-        query = query.join(unit_group_members, unit_group_members.c.unit_id == Unit.id).where(
-            unit_group_members.c.group_id == group_id)
-    if on_date is not None:
-        query = query.where(_valid_on(on_date))
-    return list(db.session.scalars(query))
+    from meetingsvc.directory.services import units_for_selection as directory_selection
+
+    kinds = list(SELECTIONS[kind][1]) if kind in SELECTIONS else kind
+    return directory_selection(kind=kinds, parent_id=parent_id, group_id=group_id, on_date=on_date)
 
 
 def units_on(day) -> list[Unit]:
@@ -333,7 +325,7 @@ def _unit_for(meeting, unit_id=None, unit_code=None) -> Unit:
     if unit is None:
         raise ValidationError({"unit_id": _("Unknown unit.")})
     day = meeting_day(meeting)
-    if not unit.is_valid_on(day) or (not unit.is_active and unit.valid_to is None):
+    if not unit.is_active or not unit.is_valid_on(day):
         raise ValidationError({"unit_id": _("%(unit)s did not exist on %(day)s.", unit=unit.name,
                                             day=day.strftime("%d/%m/%Y"))})
     return unit
