@@ -1,0 +1,107 @@
+"""GET /api/v1/reports/summary: the report's figures as JSON (the same numbers as the page and the exports)."""
+
+from flask import jsonify, request
+
+from meetingsvc.api import bp
+from meetingsvc.api.common import error
+from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.time import local_today
+from meetingsvc.reports import exports, services
+from meetingsvc.reports.periods import period_from_args
+
+
+@bp.route("/reports/summary")
+def reports_summary():
+    try:
+        period = period_from_args(request.args, local_today().year)
+    except ValidationError as exc:
+        return error(400, "The period is not valid.", fields=exc.fields)
+    return jsonify(exports.summary_dict(services.build_report(period)))
+
+
+_FIGURE = {
+    "type": "object",
+    "properties": {
+        "current": {"type": "number", "description": "The figure for the period."},
+        "previous": {"type": "number", "description": "The same figure a year earlier."},
+        "change_pct": {"type": "number", "nullable": True,
+                       "description": "(current - previous) / previous x 100, one decimal; null if previous is 0."},
+        "unit": {"type": "string", "enum": ["count", "hours", "percent"]},
+        "flag": {"type": "string", "nullable": True, "enum": ["planned", None],
+                 "description": "'planned' when part of the figure is a planned, not an actual, number."},
+    },
+}
+_PERIOD = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "enum": ["year", "nine_months", "half_year", "quarter", "month", "range"]},
+        "basis": {"type": "string", "enum": ["calendar", "cutoff"]},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "year": {"type": "integer", "nullable": True},
+        "number": {"type": "integer", "nullable": True},
+        "label_vi": {"type": "string"},
+        "label_en": {"type": "string"},
+    },
+}
+
+OPENAPI = {
+    "paths": {
+        "/reports/summary": {
+            "get": {
+                "tags": ["reports"],
+                "summary": "Meeting counts for a period, beside the same period a year earlier",
+                "description": "Held meetings in total and by kind, PC sessions, meetings chaired by the Chairman "
+                               "and Vice Chairmen, by leader, mode, preparing unit and room, online conferences, "
+                               "bridge points and participant-attendances, citizen reception, cancelled and "
+                               "postponed meetings. Periods are in local time (Asia/Ho_Chi_Minh). Give `from` and "
+                               "`to`, or `period` with `year` (and `quarter` or `month`) and optionally "
+                               "`basis=cutoff` for the Decree 09/2019 reporting windows.",
+                "parameters": [
+                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "period", "in": "query", "schema": {"type": "string", "enum": [
+                        "year", "nine_months", "half_year", "quarter", "month", "range"]}},
+                    {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "quarter", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 4}},
+                    {"name": "month", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 12}},
+                    {"name": "basis", "in": "query", "schema": {"type": "string", "enum": ["calendar", "cutoff"]}},
+                ],
+                "responses": {
+                    "200": {"description": "The report",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportSummary"}}}},
+                    "400": {"description": "The period is not valid",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "401": {"description": "Not signed in"},
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "ReportFigure": _FIGURE,
+            "ReportPeriod": _PERIOD,
+            "ReportSummary": {
+                "type": "object",
+                "required": ["period", "previous_period", "figures", "rows"],
+                "properties": {
+                    "period": {"$ref": "#/components/schemas/ReportPeriod"},
+                    "previous_period": {"$ref": "#/components/schemas/ReportPeriod"},
+                    "as_of": {"type": "string", "format": "date-time",
+                              "description": "Scheduled meetings starting before this instant count as held."},
+                    "working_days": {"type": "integer"},
+                    "working_hours_per_day": {"type": "number"},
+                    "participants_flagged": {"type": "boolean"},
+                    "figures": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ReportFigure"},
+                                "description": "By key: held, pc_sessions, chaired_by_leaders, other, …, and grouped "
+                                               "figures as metric:value (kind:pc_session, chair:12, room_use:3, …)."},
+                    "rows": {"type": "array", "items": {"type": "object"},
+                             "description": "The same figures in page order with section and label."},
+                    "monthly": {"type": "object"},
+                    "text": {"type": "object", "properties": {"vi": {"type": "string"}, "en": {"type": "string"}}},
+                    "rules": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}

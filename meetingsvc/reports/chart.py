@@ -1,0 +1,106 @@
+"""A monthly chart of held meetings by kind, drawn as SVG by the app (no JavaScript, no CDN).
+
+Stacked bars per local month, one colour per kind (the seven most frequent; the rest as "other kinds"), and a
+dashed line for the same months a year earlier. The SVG has a <title> and <desc> for screen readers, axis labels
+and a legend, and prints as it is.
+"""
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from meetingsvc.meetings.models import KINDS
+from meetingsvc.reports.services import Report
+
+PALETTE = ["#b3261e", "#1f5fa8", "#1e7d32", "#a05a00", "#6a3d9a", "#00838f", "#7b5e57", "#9e9e9e"]
+WIDTH, HEIGHT = 900, 380
+LEFT, RIGHT, TOP, BOTTOM = 56, 200, 40, 56
+MAX_KINDS = 7
+
+
+def _nice_max(value: int) -> int:
+    if value <= 5:
+        return 5
+    step = 10 ** (len(str(value)) - 1)
+    for factor in (1, 2, 2.5, 5, 10):
+        top = int(step * factor)
+        if top >= value:
+            return top
+    return value
+
+
+def _month_label(month, many_years: bool) -> str:
+    return f"{month.month:02d}/{month.year % 100:02d}" if many_years else _("M%(n)s", n=month.month)
+
+
+def render_chart(report: Report) -> Markup:
+    monthly = report.monthly["current"]
+    previous = report.monthly["previous"]["totals"]
+    months, by_kind, totals = monthly["months"], monthly["by_kind"], monthly["totals"]
+    ranked = sorted(by_kind, key=lambda k: -sum(by_kind[k]))
+    shown = ranked[:MAX_KINDS]
+    series = [(str(KINDS.get(k, k)), by_kind[k]) for k in shown]
+    rest = ranked[MAX_KINDS:]
+    if rest:
+        series.append((_("Other kinds"), [sum(by_kind[k][i] for k in rest) for i in range(len(months))]))
+    top = _nice_max(max(totals + previous[: len(months)] + [0]))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(months), 1)
+    bar = max(slot * 0.6, 1)
+    many_years = len({m.year for m in months}) > 1
+    title = _("Meetings held per month by kind, %(period)s", period=report.period.label(_lang()))
+    desc = _("Total %(total)s meetings; the dashed line is the same month a year earlier.", total=sum(totals))
+
+    def y(value):
+        return TOP + plot_h - plot_h * value / top
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+           f'aria-labelledby="reports-chart-title reports-chart-desc" class="reports-chart" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<title id="reports-chart-title">{escape(title)}</title>',
+           f'<desc id="reports-chart-desc">{escape(desc)}</desc>',
+           f'<text x="{LEFT}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>']
+    for i in range(5):  # horizontal grid and y axis labels
+        value = top * i / 4
+        out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                   f'stroke="#d9dde3"/>')
+        label = f"{value:g}" if value == int(value) else f"{value:.1f}"
+        out.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{label}</text>')
+    out.append(f'<text transform="translate(14 {TOP + plot_h / 2}) rotate(-90)" text-anchor="middle">'
+               f'{escape(_("Meetings"))}</text>')
+    out.append(f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 10}" text-anchor="middle">{escape(_("Month"))}</text>')
+    step = max(1, len(months) // 24)
+    for i, month in enumerate(months):
+        x = LEFT + slot * i + (slot - bar) / 2
+        base = 0
+        for index, (name, values) in enumerate(series):
+            value = values[i]
+            if value:
+                out.append(f'<rect x="{x:.1f}" y="{y(base + value):.1f}" width="{bar:.1f}" '
+                           f'height="{y(base) - y(base + value):.1f}" fill="{PALETTE[index % len(PALETTE)]}">'
+                           f'<title>{escape(name)}: {value}</title></rect>')
+                base += value
+        if i % step == 0:
+            out.append(f'<text x="{x + bar / 2:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">'
+                       f'{escape(_month_label(month, many_years))}</text>')
+    if len(previous) == len(months) and any(previous):
+        points = " ".join(f"{LEFT + slot * i + slot / 2:.1f},{y(v):.1f}" for i, v in enumerate(previous))
+        out.append(f'<polyline points="{points}" fill="none" stroke="#1d1f23" stroke-width="1.5" '
+                   f'stroke-dasharray="5 4"/>')
+    out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#1d1f23"/>')
+    lx = LEFT + plot_w + 16
+    for index, (name, values) in enumerate(series):
+        ly = TOP + 18 * index
+        out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>')
+        out.append(f'<text x="{lx + 18}" y="{ly + 10}">{escape(name)} ({sum(values)})</text>')
+    ly = TOP + 18 * len(series) + 6
+    out.append(f'<line x1="{lx}" x2="{lx + 12}" y1="{ly + 6}" y2="{ly + 6}" stroke="#1d1f23" '
+               f'stroke-dasharray="4 3"/>')
+    out.append(f'<text x="{lx + 18}" y="{ly + 10}">{escape(_("A year earlier"))}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _lang() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "vi")

@@ -1,0 +1,130 @@
+"""The page, the XLSX, the CSV, the CLI and the API show the same figures for the same period."""
+
+import csv
+import io
+import json
+import re
+
+from openpyxl import load_workbook
+
+from meetingsvc.reports.cli import report_command
+from tests.reports.conftest import EXPECTED_2022
+
+YEAR = {"from": "2022-01-01", "to": "2022-12-31"}
+
+
+def _vi_number(text: str) -> float:
+    text = text.strip().rstrip("%").replace(".", "").replace(",", ".")
+    return float(text)
+
+
+def _page_figures(html: str) -> dict:
+    found = {}
+    for key, which, text in re.findall(r'data-figure="([^"]+):(current|previous)"><a [^>]*>([^<]*)</a>', html):
+        found.setdefault(key, {})[which] = _vi_number(text)
+    return found
+
+
+def test_page_xlsx_csv_cli_and_api_agree(app, client, login_as, dataset, tmp_path):
+    login_as("admin")
+    page = client.get("/reports/", query_string=YEAR)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    on_page = _page_figures(html)
+    assert on_page["held"] == {"current": 14, "previous": 3}
+
+    api = client.get("/api/v1/reports/summary", query_string=YEAR)
+    assert api.status_code == 200
+    figures = api.get_json()["figures"]
+    for key, expected in EXPECTED_2022.items():
+        assert figures[key]["current"] == expected, key
+
+    csv_text = client.get("/reports/export.csv", query_string=YEAR).get_data(as_text=True).lstrip("\ufeff")
+    in_csv = {row[1]: (float(row[3]), float(row[4])) for row in list(csv.reader(io.StringIO(csv_text)))[1:]}
+
+    workbook = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=YEAR).data), read_only=True)
+    summary_rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(summary_rows) if row and row[0] == "Mục")
+    in_xlsx = {}
+    for row in summary_rows[header + 1:]:
+        if not row or row[0] in (None, "", "Nguyên tắc tính"):
+            break
+        in_xlsx[row[1]] = (row[2], row[3])
+
+    out = tmp_path / "report.json"
+    result = app.test_cli_runner().invoke(report_command, ["--from", "2022-01-01", "--to", "2022-12-31",
+                                                           "--format", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    in_cli = json.loads(out.read_text(encoding="utf-8"))["figures"]
+
+    api_rows = api.get_json()["rows"]
+    assert len(api_rows) == len(in_csv) == len(in_xlsx) == len(in_cli) == len(on_page)
+    for row in api_rows:
+        key = row["key"]
+        pair = (row["current"], row["previous"])
+        assert (on_page[key]["current"], on_page[key]["previous"]) == pair, key
+        assert in_csv[key] == pair, key
+        assert in_xlsx[row["label"]] == pair, key
+        assert (in_cli[key]["current"], in_cli[key]["previous"]) == pair, key
+
+
+def test_detail_sheet_lists_every_counted_meeting_and_masks_classified(client, login_as, dataset):
+    login_as("viewer")
+    workbook = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=YEAR).data), read_only=True)
+    rows = list(workbook.worksheets[1].iter_rows(values_only=True))[1:]
+    assert len(rows) == EXPECTED_2022["held"]
+    titles = [r[4] for r in rows]
+    assert "Kiểm tra dự án mật" not in titles
+    assert titles.count("Họp (nội dung mật)") == 1
+    assert "Họp đầu năm 2022" in titles and "Họp cuối năm 2022" in titles and "Họp đầu năm 2023" not in titles
+    detail = client.get("/reports/meetings.csv", query_string=YEAR).get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(detail.lstrip("\ufeff"))))) == EXPECTED_2022["held"] + 1
+    assert "Kiểm tra dự án mật" not in detail
+
+
+def test_every_figure_links_to_its_meetings(client, login_as, dataset):
+    login_as("viewer")
+    html = client.get("/reports/", query_string=YEAR).get_data(as_text=True)
+    link = re.search(r'data-figure="chaired_by_leaders:current"><a href="([^"]+)"', html).group(1)
+    listing = client.get(link.replace("&amp;", "&"))
+    assert listing.status_code == 200
+    body = listing.get_data(as_text=True)
+    assert f'data-total="{EXPECTED_2022["chaired_by_leaders"]}"' in body
+    assert "Kiểm tra dự án mật" not in body and "Họp (nội dung mật)" in body  # listed masked, still counted
+    assert body.count("<tr>") - 1 == EXPECTED_2022["chaired_by_leaders"]
+
+
+def test_page_shows_vietnamese_numbers_text_chart_and_rules(client, login_as, dataset):
+    login_as("secretary")
+    html = client.get("/reports/", query_string={"period": "year", "year": "2022"}).get_data(as_text=True)
+    assert "Năm 2022, Văn phòng đã tham mưu tổ chức 14 cuộc họp (tăng 366,7% so với năm 2021)" in html
+    assert "1.081" in html  # participant-attendances in Vietnamese format
+    assert "<svg" in html and 'role="img"' in html and "<title id=\"reports-chart-title\">" in html
+    assert "Mỗi lần họp của cuộc họp định kỳ được tính một lần" in html
+    assert "cdn" not in html.lower()
+
+
+def test_bad_period_is_refused_with_the_field_named(client, login_as):
+    login_as("viewer")
+    response = client.get("/reports/", query_string={"from": "2022-05-01", "to": "2022-01-01"})
+    assert response.status_code == 400
+    assert "the end date is before the start date" in response.get_data(as_text=True)
+    api = client.get("/api/v1/reports/summary", query_string={"period": "quarter", "year": "2022", "quarter": "7"})
+    assert api.status_code == 400 and "quarter" in api.get_json()["fields"]
+
+
+def test_cli_text_in_both_languages(app, dataset):
+    runner = app.test_cli_runner()
+    vi = runner.invoke(report_command, ["--period", "year", "--year", "2022"])
+    assert vi.exit_code == 0, vi.output
+    assert "Năm 2022, Văn phòng đã tham mưu tổ chức 14 cuộc họp" in vi.output
+    en = runner.invoke(report_command, ["--from", "2022-01-01", "--to", "2022-12-31", "--language", "en"])
+    assert "the Office advised on and organised 14 meetings (up 366.7% compared with" in en.output
+    bad = runner.invoke(report_command, ["--from", "2022-01-01"])
+    assert bad.exit_code != 0 and "give both dates" in bad.output
+
+
+def test_openapi_documents_the_summary(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert "/reports/summary" in doc["paths"]
+    assert "ReportSummary" in doc["components"]["schemas"]
