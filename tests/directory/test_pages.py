@@ -1,0 +1,142 @@
+"""Directory pages: secretaries read, admins change; refused forms keep what was typed; search; photos."""
+
+import io
+
+import pytest
+
+from meetingsvc.core.audit import history
+from meetingsvc.directory.models import Person, Room, Unit, UnitGroup
+from meetingsvc.extensions import db
+from tests.directory.access import PNG
+from tests.directory.conftest import unit_by_code
+
+
+def test_secretary_reads_but_cannot_change(client, login_as, chain):
+    city, district, ward = chain
+    login_as("secretary")
+    assert client.get("/directory/units").status_code == 200
+    assert client.get(f"/directory/units/{ward.id}").status_code == 200
+    posts = [
+        ("/directory/units/new", {"code": "X", "name": "X", "kind": "department"}),
+        (f"/directory/units/{ward.id}/edit", {"code": ward.code, "name": "Đổi tên", "kind": "ward"}),
+        (f"/directory/units/{ward.id}/move", {"parent_id": city.id}),
+        (f"/directory/units/{ward.id}/active", {"active": "0"}),
+        ("/directory/rooms/new", {"name": "R", "capacity": "5"}),
+        ("/directory/people/new", {"full_name": "A"}),
+        ("/directory/groups/new", {"name": "G", "rule_kind": "ward"}),
+        ("/directory/import", {"what": "units"}),
+        ("/directory/import/confirm", {"payload": "x"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data=data).status_code == 403, url
+    db.session.expire_all()
+    assert db.session.get(Unit, ward.id).name == "Phường Trúc Bạch"
+    assert db.session.get(Unit, ward.id).is_active
+    assert db.session.query(Unit).count() == 3
+
+
+@pytest.mark.parametrize("role", ["technician", "leader", "viewer"])
+def test_other_roles_get_403_on_directory_pages(client, login_as, role):
+    login_as(role)
+    assert client.get("/directory/").status_code == 403
+    assert client.get("/directory/people").status_code == 403
+
+
+def test_admin_adds_a_unit_and_a_refused_form_keeps_what_was_typed(client, login_as, chain):
+    city, _district, _ward = chain
+    login_as("admin")
+    refused = client.post("/directory/units/new", data={"code": "01", "name": "Sở Nội vụ mới", "kind": "department",
+                                                        "parent_id": str(city.id)})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "Sở Nội vụ mới" in page and "đã được dùng" in page
+    done = client.post("/directory/units/new", data={"code": "SO-NV", "name": "Sở Nội vụ", "kind": "department",
+                                                     "parent_id": str(city.id), "valid_from": "2025-03-01"})
+    assert done.status_code == 302
+    unit = unit_by_code("SO-NV")
+    assert unit.parent_id == city.id and str(unit.valid_from) == "2025-03-01"
+    assert history(unit)[0].user is not None
+
+
+def test_cycle_through_the_edit_page_is_refused(client, login_as, chain):
+    city, _district, ward = chain
+    login_as("admin")
+    response = client.post(f"/directory/units/{city.id}/edit", data={
+        "code": "01", "name": city.name, "kind": "city", "parent_id": str(ward.id)})
+    assert response.status_code == 400
+    assert "không thể" in response.get_data(as_text=True).lower()
+    db.session.expire_all()
+    assert db.session.get(Unit, city.id).parent_id is None
+
+
+def test_move_a_ward_with_the_move_form(client, login_as, chain, create_unit):
+    city, district, ward = chain
+    other = create_unit(code="002", name="Quận Hoàn Kiếm", kind="district", parent_id=city.id)
+    login_as("admin")
+    assert client.post(f"/directory/units/{ward.id}/move", data={"parent_id": str(other.id)}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Unit, ward.id).parent_id == other.id
+    # moving the district under its own ward is refused
+    client.post(f"/directory/units/{district.id}/move", data={"parent_id": str(ward.id)})
+    client.post(f"/directory/units/{other.id}/move", data={"parent_id": str(ward.id)})
+    db.session.expire_all()
+    assert db.session.get(Unit, other.id).parent_id == city.id
+
+
+def test_units_search_without_diacritics_and_former_units_on_demand(client, login_as, chain):
+    _city, district, ward = chain
+    login_as("secretary")
+    page = client.get("/directory/units?q=truc+bach").get_data(as_text=True)
+    assert "Phường Trúc Bạch" in page
+    client.application  # noqa: B018
+    from meetingsvc.directory import services
+
+    services.update_unit(district, {"valid_to": "2025-06-30"})
+    db.session.commit()
+    assert "Quận Ba Đình" not in client.get("/directory/units").get_data(as_text=True)
+    assert "Quận Ba Đình" in client.get("/directory/units?former=1").get_data(as_text=True)
+
+
+def test_people_page_search_and_deactivate(client, login_as, create_leader):
+    leader = create_leader(full_name="Nguyễn Thị Hồng Nhung")
+    login_as("admin")
+    assert "Nguyễn Thị Hồng Nhung" in client.get("/directory/people?q=hong+nhung").get_data(as_text=True)
+    refused = client.post("/directory/people/new", data={"full_name": "Phạm Văn Cường", "email": "cuong@"})
+    assert refused.status_code == 400 and "Phạm Văn Cường" in refused.get_data(as_text=True)
+    deactivated = client.post(f"/directory/people/{leader.id}/active", data={"active": "0"}, follow_redirects=True)
+    assert "Đã ngừng sử dụng cán bộ Nguyễn Thị Hồng Nhung" in deactivated.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(Person, leader.id).is_active
+    assert "Nguyễn Thị Hồng Nhung" not in client.get("/directory/people").get_data(as_text=True)
+    assert "Nguyễn Thị Hồng Nhung" in client.get("/directory/people?inactive=1").get_data(as_text=True)
+
+
+def test_admin_adds_a_room_with_a_photo_and_anyone_signed_in_sees_it(client, login_as):
+    login_as("admin")
+    zero = client.post("/directory/rooms/new", data={"name": "Phòng 301", "capacity": "0"})
+    assert zero.status_code == 400 and db.session.query(Room).count() == 0
+    bad_photo = client.post("/directory/rooms/new", data={
+        "name": "Phòng 301", "capacity": "30", "photo": (io.BytesIO(b"GIF89a"), "p.gif")},
+        content_type="multipart/form-data")
+    assert bad_photo.status_code == 400 and db.session.query(Room).count() == 0
+    done = client.post("/directory/rooms/new", data={
+        "name": "Phòng 301", "building": "Nhà A", "capacity": "30", "equipment": "Máy chiếu\nMicro",
+        "is_bookable": "y", "photo": (io.BytesIO(PNG), "room.png")}, content_type="multipart/form-data")
+    assert done.status_code == 302
+    room = db.session.query(Room).one()
+    assert room.equipment == ["Máy chiếu", "Micro"] and room.is_bookable
+    login_as("viewer")
+    photo = client.get(f"/directory/rooms/{room.id}/photo")
+    assert photo.status_code == 200 and photo.mimetype == "image/png" and photo.data == PNG
+
+
+def test_group_pages(client, login_as, chain):
+    login_as("admin")
+    response = client.post("/directory/groups/new", data={"name": "Các phường", "rule_kind": "ward"})
+    assert response.status_code == 302
+    group = db.session.query(UnitGroup).one()
+    assert [u.code for u in group.units] == ["00004"]
+    assert "Các phường" in client.get("/directory/groups").get_data(as_text=True)
+    assert client.post(f"/directory/groups/{group.id}/active", data={"active": "0"}).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(UnitGroup, group.id).is_active
