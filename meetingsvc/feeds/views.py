@@ -1,3 +1,165 @@
-from flask import Blueprint
+"""iCal feeds over HTTP, the subscription page and the "Add to calendar" download.
+
+Private feeds live at /feeds/<token>/<kind>….ics and need no login: the token is the key, checked in the
+database on every request. A revoked, wrong or missing token gets the app's ordinary 404, the same as
+any unknown address. Conditional requests are answered from the validator alone (one aggregate query),
+without building the feed.
+"""
+
+from datetime import UTC, datetime
+
+import segno
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.http import http_date, parse_date
+
+from meetingsvc.core.auth import public
+from meetingsvc.extensions import db
+from meetingsvc.feeds import services
+from meetingsvc.meetings.models import Meeting
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+PRIVATE_CACHE = "private, max-age=300"
+PUBLIC_CACHE = "public, max-age=300"
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match holds our validator (in its plain or gzip form, weak or strong) or '*'."""
+    for candidate in header.split(","):
+        tag = candidate.strip()
+        if tag == "*":
+            return True
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        tag = tag.strip('"')
+        if tag.endswith("-gzip"):
+            tag = tag[:-5]
+        if tag == etag:
+            return True
+    return False
+
+
+def _not_modified(validator: services.Validator) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return _etag_matches(if_none_match, validator.etag)
+    since = parse_date(request.headers.get("If-Modified-Since"))
+    if since is None:
+        return False
+    return validator.last_modified <= since.astimezone(UTC)
+
+
+def _accepts_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0
+
+
+def serve_feed(spec: services.FeedSpec, filename: str) -> Response:
+    """The feed as text/calendar with validators, 304 when unchanged, gzip when accepted."""
+    base = services.base_url()
+    validator = services.validator(spec, base)
+    compressed = _accepts_gzip()
+    headers = {
+        "ETag": f'"{validator.etag}-gzip"' if compressed else f'"{validator.etag}"',
+        "Last-Modified": http_date(validator.last_modified),
+        "Cache-Control": PUBLIC_CACHE if spec.is_public else PRIVATE_CACHE,
+        "Vary": "Accept-Encoding",
+    }
+    if _not_modified(validator):
+        return Response(status=304, headers=headers)
+    body = services.feed_body(spec, base, validator, compressed=compressed)
+    if body is None:
+        abort(404)
+    if compressed:
+        headers["Content-Encoding"] = "gzip"
+    headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return Response(body, status=200, headers=headers, content_type=CONTENT_TYPE)
+
+
+def _private_feed(token: str, kind: str, subject_id: int | None = None) -> Response:
+    owner = services.token_owner(token)
+    if owner is None:
+        abort(404)
+    row, user = owner
+    spec = services.FeedSpec(kind, subject_id, user, row.id)
+    return serve_feed(spec, f"{kind}-{subject_id}.ics" if subject_id else f"{kind}.ics")
+
+
+@bp.route("/<token>/leader/<int:person_id>.ics")
+@public
+def leader_feed(token, person_id):
+    return _private_feed(token, "leader", person_id)
+
+
+@bp.route("/<token>/room/<int:room_id>.ics")
+@public
+def room_feed(token, room_id):
+    return _private_feed(token, "room", room_id)
+
+
+@bp.route("/<token>/unit/<int:unit_id>.ics")
+@public
+def unit_feed(token, unit_id):
+    return _private_feed(token, "unit", unit_id)
+
+
+@bp.route("/<token>/mine.ics")
+@public
+def my_feed(token):
+    return _private_feed(token, "mine")
+
+
+@bp.route("/<token>/all.ics")
+@public
+def all_feed(token):
+    return _private_feed(token, "all")
+
+
+@bp.route("/public.ics")
+@public
+def public_feed():
+    return serve_feed(services.FeedSpec("public"), "public.ics")
+
+
+@bp.route("/meeting/<int:meeting_id>.ics")
+def meeting_download(meeting_id):
+    """One meeting as an .ics file to add to a calendar (busy time only if the user is not cleared)."""
+    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    body = services.meeting_calendar(meeting, current_user, services.base_url())
+    return Response(body, content_type=CONTENT_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"',
+        "Cache-Control": "private, no-cache",
+    })
+
+
+def qr_svg(data: str) -> Markup:
+    """A QR code as inline SVG (no external service, no image file)."""
+    return Markup(segno.make(data, error="m").svg_inline(scale=3, svgclass="qr", lineclass=None))
+
+
+@bp.route("")
+def index():
+    unit_id = request.args.get("unit", type=int)
+    feeds = services.feeds_for(current_user, services.base_url(), unit_ids=[unit_id] if unit_id else [])
+    return render_template("feeds/index.html", feeds=feeds, units=services.units() if feeds["has_token"] else [],
+                           selected_unit=unit_id, qr_svg=qr_svg, now=datetime.now(UTC))
+
+
+@bp.route("/token", methods=["POST"])
+def regenerate_token():
+    services.issue_token(current_user)
+    db.session.commit()
+    flash(_("New calendar links were created. Links you shared before no longer work."), "success")
+    return redirect(url_for("feeds.index"))
+
+
+@bp.route("/token/revoke", methods=["POST"])
+def revoke_token():
+    count = services.revoke_tokens(current_user)
+    db.session.commit()
+    if count:
+        flash(_("Your calendar links were revoked: subscribed calendars stop updating now."), "success")
+    return redirect(url_for("feeds.index"))

@@ -1,0 +1,764 @@
+"""iCal feeds: which meetings a feed holds, its validators, its calendar text, and the per-user feed tokens.
+
+A feed is a `FeedSpec` (kind, subject, the user reading it). `validator()` answers ETag and Last-Modified
+from ONE aggregate query over the feed's meetings, so a client polling an unchanged feed costs a token
+lookup and that query; `feed_body()` builds the text only when the validator is new, and keeps it in a
+file cache keyed by the validator (every process and host derives the same key from the database, so
+the cache holds no truth of its own and is never stale).
+
+Decisions (see also docs in the views):
+- Drafts appear only in feeds read by admins and secretaries; the public feed shows only public
+  meetings that are scheduled, held, postponed or recently cancelled.
+- A classified meeting the reader is not cleared for is busy time: SUMMARY "Bận", CLASS:CONFIDENTIAL,
+  TRANSP:OPAQUE, its times and status, nothing else (no title, people, place, text, link, category).
+- Feeds hold meetings that ended at most PAST_DAYS ago and everything later; a cancelled meeting stays
+  (STATUS:CANCELLED) until CANCELLED_KEPT_DAYS after it was cancelled (its updated_at), so clients remove it.
+- The meeting's passcode is never written; a join link loses query parameters that carry a passcode.
+"""
+
+import base64
+import gzip
+import hashlib
+import hmac
+import os
+import time as time_module
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import chain
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, selectinload
+
+from meetingsvc.auth.models import CLASSIFICATIONS, SECRET_LEVELS, User, hash_token
+from meetingsvc.core.audit import record
+from meetingsvc.core.auth import BOOKING_ROLES
+from meetingsvc.core.db import utcnow
+from meetingsvc.core.time import local_day_bounds, local_today, office_zone
+from meetingsvc.directory.models import LEADER_ROLES, Person, Room, Unit
+from meetingsvc.extensions import db
+from meetingsvc.feeds.ics import Writer, escape_text, normalise_rrule, vtimezone
+from meetingsvc.feeds.models import FeedToken
+from meetingsvc.meetings.models import KINDS, Attendee, Meeting, MeetingLeader, MeetingSeries
+from meetingsvc.meetings.recurrence import occurrence_starts
+from meetingsvc.meetings.visibility import present
+from meetingsvc.online.models import BridgePoint
+
+# Bump when the text a feed holds changes for the same data: every validator changes with it.
+FORMAT_VERSION = 1
+PRODID = "-//meetingsvc//Lich cong tac//VI"
+REFRESH = "PT15M"
+PAST_DAYS = 366
+CANCELLED_KEPT_DAYS = 30
+BRIDGE_POINTS_LISTED = 30
+KINDS_WITH_SUBJECT = ("leader", "room", "unit")
+PRIVATE_KINDS = ("leader", "room", "unit", "mine", "all")
+SHOWN_STATUSES = ("scheduled", "held", "postponed")
+STATUS_MAP = {"draft": "TENTATIVE", "scheduled": "CONFIRMED", "held": "CONFIRMED", "postponed": "TENTATIVE",
+              "cancelled": "CANCELLED"}
+CLASS_MAP = {"public": "PUBLIC", "internal": "PRIVATE"}
+PARTSTAT = {"pending": "NEEDS-ACTION", "accepted": "ACCEPTED", "declined": "DECLINED", "delegated": "DELEGATED"}
+# Query parameters of a join link that carry the passcode (Zoom's pwd=…, and the obvious names).
+SECRET_LINK_PARAMS = {"pwd", "passcode", "password", "pass", "pin", "passwd"}
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """What a feed is: its kind, its subject (leader person, room or unit id) and who reads it."""
+
+    kind: str
+    subject_id: int | None = None
+    user: User | None = None
+    token_id: int | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == "public"
+
+
+@dataclass(frozen=True)
+class Validator:
+    etag: str  # without quotes
+    last_modified: datetime
+    count: int
+
+
+# ---- which meetings a feed holds --------------------------------------------------------------------------
+
+
+def _window(today: date) -> tuple[datetime, datetime]:
+    """(oldest end shown, oldest cancellation kept), both at local midnight so the set moves once a day."""
+    return (local_day_bounds(today - timedelta(days=PAST_DAYS))[0],
+            local_day_bounds(today - timedelta(days=CANCELLED_KEPT_DAYS))[0])
+
+
+def _involving(person_id: int, *, attendees: bool):
+    led = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == person_id)
+    conditions = [Meeting.chair_id == person_id, Meeting.id.in_(led)]
+    if attendees:
+        conditions.append(Meeting.id.in_(sa.select(Attendee.meeting_id).where(Attendee.person_id == person_id)))
+    return sa.or_(*conditions)
+
+
+def meeting_conditions(spec: FeedSpec, today: date) -> list:
+    oldest_end, oldest_cancellation = _window(today)
+    statuses = list(SHOWN_STATUSES)
+    if spec.user is not None and not spec.is_public and spec.user.role in BOOKING_ROLES:
+        statuses.append("draft")
+    conditions = [
+        Meeting.end_at >= oldest_end,
+        sa.or_(Meeting.status.in_(statuses),
+               sa.and_(Meeting.status == "cancelled", Meeting.updated_at >= oldest_cancellation)),
+    ]
+    if spec.kind == "public":
+        conditions.append(Meeting.classification == "public")
+    elif spec.kind == "leader":
+        conditions.append(_involving(spec.subject_id, attendees=False))
+    elif spec.kind == "room":
+        conditions.append(Meeting.room_id == spec.subject_id)
+    elif spec.kind == "unit":
+        unit_id = spec.subject_id
+        conditions.append(sa.or_(
+            Meeting.preparing_unit_id == unit_id,
+            Meeting.id.in_(sa.select(Attendee.meeting_id).where(Attendee.unit_id == unit_id)),
+            Meeting.id.in_(sa.select(BridgePoint.meeting_id).where(BridgePoint.unit_id == unit_id)),
+        ))
+    elif spec.kind == "mine":
+        person_id = spec.user.person_id
+        conditions.append(_involving(person_id, attendees=True) if person_id else sa.false())
+    elif spec.kind != "all":
+        raise ValueError(f"unknown feed kind {spec.kind!r}")
+    return conditions
+
+
+# ---- validators ---------------------------------------------------------------------------------------------
+
+
+def uid_domain() -> str:
+    configured = current_app.config.get("FEEDS_UID_DOMAIN") or os.environ.get("MEETINGSVC_FEEDS_UID_DOMAIN")
+    if configured:
+        return configured
+    return urlsplit(current_app.config.get("PUBLIC_BASE_URL") or "").hostname or "meetingsvc"
+
+
+def base_url() -> str:
+    """Where links point: PUBLIC_BASE_URL if configured, else the address the request came to."""
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return "http://localhost"
+
+
+def _language(spec: FeedSpec) -> str:
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")
+    if spec.user is None or spec.is_public:
+        return default
+    return spec.user.language or default
+
+
+def validator(spec: FeedSpec, base: str, today: date | None = None) -> Validator:
+    """ETag and Last-Modified of a feed from one aggregate query; the same in every process and host."""
+    today = today or local_today()
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(Meeting.id),
+            sa.func.max(Meeting.updated_at),
+            sa.func.max(Meeting.sequence),
+            sa.func.sum(Meeting.id),
+            sa.func.max(MeetingSeries.updated_at),
+            sa.func.max(MeetingSeries.sequence),
+        )
+        .select_from(Meeting)
+        .outerjoin(MeetingSeries, MeetingSeries.id == Meeting.series_id)
+        .where(*meeting_conditions(spec, today))
+    ).one()
+    count, newest, max_sequence, id_sum, series_newest, series_sequence = row
+    user = spec.user
+    reader = "" if user is None or spec.is_public else (
+        f"{user.id}|{user.role}|{user.clearance}|{user.person_id}|{user.display_name}|{user.username}")
+    key = "\x1f".join(str(part) for part in (
+        FORMAT_VERSION, spec.kind, spec.subject_id, reader, spec.token_id, _language(spec), base, uid_domain(),
+        office_zone().key, today.isoformat(), count, newest and newest.isoformat(), max_sequence, id_sum,
+        series_newest and series_newest.isoformat(), series_sequence,
+    ))
+    floor = local_day_bounds(today)[0]
+    last_modified = max(filter(None, (newest, series_newest, floor))).replace(microsecond=0)
+    etag = f"f{FORMAT_VERSION}-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    return Validator(etag=etag, last_modified=last_modified, count=count)
+
+
+# ---- the calendar text ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventContent:
+    """Everything a VEVENT says except its identity and times (equal contents = same series instance)."""
+
+    summary: str
+    status: str
+    classification: str
+    transp: str
+    location: str = ""
+    description: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    organizer: tuple[str, str] | None = None
+    attendees: tuple[tuple[str, str, str, str], ...] = ()
+    conference: tuple[str, str] | None = None
+    priority: int | None = None
+
+
+class _Labels:
+    """The words a feed uses, translated once per feed rather than once per event."""
+
+    def __init__(self):
+        self.busy = _("Busy")
+        self.postponed = _("(Postponed)")
+        self.chair = _("Chair")
+        self.co_chairs = _("Co-chairs")
+        self.attending = _("Leaders attending")
+        self.attendees = _("Attendees")
+        self.preparing_unit = _("Preparing unit")
+        self.agenda = _("Agenda")
+        self.bridge_points = _("Bridge points")
+        self.host = _("host")
+        self.join = _("Join online")
+        self.online = _("Online")
+        self.details = _("Details")
+        self.reason = _("Reason")
+        self.classification = _("Classification")
+        self.kinds = {code: str(label) for code, label in KINDS.items()}
+        self.classifications = {code: str(label) for code, label in CLASSIFICATIONS.items()}
+
+    def more_points(self, count: int) -> str:
+        return _("and %(count)s more", count=count)
+
+
+@dataclass
+class _Context:
+    base: str
+    domain: str
+    zone: object
+    labels: _Labels
+    public: bool
+    user: User | None
+
+
+def strip_secret_params(url: str, passcode: str = "") -> str:
+    """A join link without the query parameters that would let anyone in without the passcode."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k.lower() not in SECRET_LINK_PARAMS and not (passcode and v == passcode)]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def _mailto(person) -> str | None:
+    email = (person.email or "").strip() if person is not None else ""
+    return f"mailto:{email}" if email and "@" in email else None
+
+
+def event_content(shown, ctx: _Context) -> EventContent:
+    labels = ctx.labels
+    status = STATUS_MAP.get(shown.status, "CONFIRMED")
+    if getattr(shown, "is_masked", False):
+        return EventContent(summary=labels.busy, status=status, classification="CONFIDENTIAL", transp="OPAQUE")
+    meeting = shown
+    summary = meeting.title if meeting.status != "postponed" else f"{labels.postponed} {meeting.title}"
+    lines = []
+    if meeting.chair:
+        lines.append(f"{labels.chair}: {meeting.chair.label}")
+    co_chairs, attending = [], []
+    for link in meeting.leaders:
+        (co_chairs if link.role == "co_chair" else attending).append(link.person)
+    if co_chairs:
+        lines.append(f"{labels.co_chairs}: " + ", ".join(p.label for p in co_chairs))
+    if attending:
+        lines.append(f"{labels.attending}: " + ", ".join(p.label for p in attending))
+    if meeting.attendees:
+        lines.append(f"{labels.attendees}: " + "; ".join(a.label for a in meeting.attendees))
+    if meeting.preparing_unit:
+        lines.append(f"{labels.preparing_unit}: {meeting.preparing_unit.name}")
+    if meeting.classification in SECRET_LEVELS:
+        lines.append(f"{labels.classification}: {labels.classifications[meeting.classification]}")
+    points = meeting.bridge_points if meeting.is_online else []
+    if points:
+        names = [f"{p.label} ({labels.host})" if p.is_host else p.label for p in points[:BRIDGE_POINTS_LISTED]]
+        if len(points) > BRIDGE_POINTS_LISTED:
+            names.append(labels.more_points(len(points) - BRIDGE_POINTS_LISTED))
+        lines.append(f"{labels.bridge_points} ({len(points)}): " + "; ".join(names))
+    conference = None
+    if meeting.is_online and meeting.join_url and not ctx.public:
+        link = strip_secret_params(meeting.join_url.strip(), meeting.passcode)
+        lines.append(f"{labels.join}: {link}")
+        conference = (link, meeting.online_provider or labels.online)
+    if meeting.status in ("postponed", "cancelled") and meeting.status_reason:
+        lines.append(f"{labels.reason}: {meeting.status_reason}")
+    if meeting.agenda:
+        lines.append(f"{labels.agenda}:\n{meeting.agenda.strip()}")
+
+    location = meeting.room.location_label if meeting.room else meeting.location
+    if not location and meeting.is_online:
+        host = next((p for p in points if p.is_host), None)
+        location = f"{labels.online}: {host.label}" if host else labels.online
+
+    organizer, attendees = None, []
+    if not ctx.public:
+        chair_mail = _mailto(meeting.chair)
+        if chair_mail:
+            organizer = (meeting.chair.label, chair_mail)
+        for person in co_chairs:
+            if mail := _mailto(person):
+                attendees.append((person.label, mail, "CHAIR", "ACCEPTED"))
+        for person in attending:
+            if mail := _mailto(person):
+                attendees.append((person.label, mail, "REQ-PARTICIPANT", "ACCEPTED"))
+        for attendee in meeting.attendees:
+            if mail := _mailto(attendee.person):
+                role = "OPT-PARTICIPANT" if attendee.role == "observer" else "REQ-PARTICIPANT"
+                attendees.append((attendee.label, mail, role, PARTSTAT.get(attendee.response, "NEEDS-ACTION")))
+    return EventContent(
+        summary=summary,
+        status=status,
+        classification=CLASS_MAP.get(meeting.classification, "CONFIDENTIAL"),
+        transp="OPAQUE",
+        location=location or "",
+        description=tuple(lines),
+        categories=(labels.kinds.get(meeting.kind, meeting.kind),),
+        organizer=organizer,
+        attendees=tuple(attendees),
+        conference=conference,
+        priority=1 if meeting.is_urgent else None,
+    )
+
+
+def _write_event(w: Writer, ctx: _Context, *, uid: str, content: EventContent, start: datetime, end: datetime,
+                 stamp: datetime, sequence: int, url: str | None, recurrence_id: datetime | None = None,
+                 rrule: str | None = None, exdates=()) -> None:
+    zone = ctx.zone
+    w.line("BEGIN:VEVENT")
+    w.text("UID", uid)
+    w.utc_time("DTSTAMP", stamp)
+    if recurrence_id is not None:
+        w.local_time("RECURRENCE-ID", recurrence_id, zone)
+    w.local_time("DTSTART", start, zone)
+    w.local_time("DTEND", end, zone)
+    if rrule:
+        w.property("RRULE", rrule)
+    for exdate in exdates:
+        w.local_time("EXDATE", exdate, zone)
+    w.property("SEQUENCE", str(sequence))
+    w.utc_time("LAST-MODIFIED", stamp)
+    w.text("SUMMARY", content.summary)
+    w.property("STATUS", content.status)
+    w.property("CLASS", content.classification)
+    w.property("TRANSP", content.transp)
+    if content.location:
+        w.text("LOCATION", content.location)
+    description = list(content.description)
+    if url:
+        description.append(f"{ctx.labels.details}: {url}")
+    if description:
+        w.text("DESCRIPTION", "\n".join(description))
+    if content.categories:
+        w.property("CATEGORIES", ",".join(escape_text(c) for c in content.categories))
+    if content.priority:
+        w.property("PRIORITY", str(content.priority))
+    if content.organizer:
+        w.property("ORGANIZER", content.organizer[1], {"CN": content.organizer[0]})
+    for name, mail, role, partstat in content.attendees:
+        w.property("ATTENDEE", mail, {"CN": name, "ROLE": role, "PARTSTAT": partstat})
+    if url:
+        w.property("URL", url, {"VALUE": "URI"})
+    if content.conference:
+        link, label = content.conference
+        w.property("CONFERENCE", link, {"VALUE": "URI", "FEATURE": "VIDEO,AUDIO", "LABEL": label})
+    w.line("END:VEVENT")
+
+
+def _meeting_url(ctx: _Context, meeting_id: int) -> str:
+    return f"{ctx.base}/meetings/{meeting_id}"
+
+
+def _uid(ctx: _Context, kind: str, ident: int) -> str:
+    return f"{kind}-{ident}@{ctx.domain}"
+
+
+def _write_single(w: Writer, ctx: _Context, meeting: Meeting) -> None:
+    shown = present(meeting, ctx.user)
+    content = event_content(shown, ctx)
+    url = None if getattr(shown, "is_masked", False) else _meeting_url(ctx, meeting.id)
+    _write_event(w, ctx, uid=_uid(ctx, "meeting", meeting.id), content=content, start=meeting.start_at,
+                 end=meeting.end_at, stamp=meeting.updated_at, sequence=meeting.sequence, url=url)
+
+
+def _write_series(w: Writer, ctx: _Context, series: MeetingSeries, rows: list[Meeting]) -> None:
+    """One VEVENT with RRULE and EXDATEs, plus one with RECURRENCE-ID per occurrence that differs."""
+    try:
+        instances = occurrence_starts(series.rrule, series.first_start_at)
+        rrule = normalise_rrule(series.rrule, instances)
+    except Exception:  # noqa: BLE001  (a rule the office can no longer expand: publish the rows one by one)
+        current_app.logger.warning("series %s: rule %r cannot be expanded; published as single events",
+                                   series.id, series.rrule)
+        instances, rrule = [], None
+    known = set(instances)
+    by_start, singles = {}, []
+    for row in rows:
+        if rrule and row.original_start_at in known and row.original_start_at not in by_start:
+            by_start[row.original_start_at] = row
+        else:
+            singles.append(row)
+    shown = {row.id: present(row, ctx.user) for row in by_start.values()}
+    contents = {row.id: (event_content(shown[row.id], ctx), row.end_at - row.start_at) for row in by_start.values()}
+    candidates = [row for row in by_start.values()
+                  if row.status != "cancelled" and not row.is_detached and row.start_at == row.original_start_at]
+    if not candidates:
+        singles.extend(by_start.values())
+        for row in sorted(singles, key=lambda r: (r.start_at, r.id)):
+            _write_single(w, ctx, row)
+        return
+    candidates.sort(key=lambda r: r.original_start_at)
+    # The most common content is the series'; ties go to the earliest (Counter keeps first-seen order).
+    template_key = Counter(contents[row.id] for row in candidates).most_common(1)[0][0]
+    template = next(r for r in candidates if contents[r.id] == template_key)
+    content, length = template_key
+
+    exdates, overrides, plain = [], [], []
+    for start in instances:
+        row = by_start.get(start)
+        if row is None or row.status == "cancelled":
+            exdates.append(start)
+        elif row.is_detached or row.start_at != start or contents[row.id] != template_key:
+            overrides.append(row)
+        else:
+            plain.append(row)
+    everyone = list(by_start.values())
+    stamp = max(chain((r.updated_at for r in everyone), [series.updated_at]))
+    sequence = max(chain((r.sequence for r in everyone), [series.sequence]))
+    masked = getattr(shown[template.id], "is_masked", False)
+    _write_event(w, ctx, uid=_uid(ctx, "series", series.id), content=content, start=series.first_start_at,
+                 end=series.first_start_at + length, stamp=stamp, sequence=sequence,
+                 url=None if masked else _meeting_url(ctx, template.id), rrule=rrule, exdates=exdates)
+    for row in overrides:
+        row_masked = getattr(shown[row.id], "is_masked", False)
+        _write_event(w, ctx, uid=_uid(ctx, "series", series.id), content=contents[row.id][0], start=row.start_at,
+                     end=row.end_at, stamp=row.updated_at, sequence=max(row.sequence, sequence),
+                     url=None if row_masked else _meeting_url(ctx, row.id), recurrence_id=row.original_start_at)
+    for row in sorted(singles, key=lambda r: (r.start_at, r.id)):
+        _write_single(w, ctx, row)
+
+
+def load_meetings(conditions) -> list[Meeting]:
+    return db.session.scalars(
+        sa.select(Meeting)
+        .where(*conditions)
+        .order_by(Meeting.start_at, Meeting.id)
+        .options(selectinload(Meeting.leaders), selectinload(Meeting.attendees),
+                 selectinload(Meeting.bridge_points))
+    ).unique().all()
+
+
+def subject_of(spec: FeedSpec):
+    """The leader, room or unit a feed is about (None if it does not exist), or the reader."""
+    if spec.kind == "leader":
+        return db.session.get(Person, spec.subject_id)
+    if spec.kind == "room":
+        return db.session.get(Room, spec.subject_id)
+    if spec.kind == "unit":
+        return db.session.get(Unit, spec.subject_id)
+    return spec.user if spec.kind in ("mine", "all") else True
+
+
+def calendar_name(spec: FeedSpec, subject) -> str:
+    office = current_app.config.get("OFFICE_NAME", "")
+    if spec.kind == "leader":
+        role = LEADER_ROLES.get(subject.leader_role) if subject.leader_role else None
+        name = f"{role} {subject.full_name}" if role else subject.label
+        return _("Work schedule – %(name)s", name=name)
+    if spec.kind == "room":
+        return _("Room schedule – %(name)s", name=subject.name)
+    if spec.kind == "unit":
+        return _("Meetings – %(name)s", name=subject.name)
+    if spec.kind == "mine":
+        return _("My meetings – %(name)s", name=subject.name)
+    if spec.kind == "all":
+        return _("All meetings – %(name)s", name=office)
+    return _("Public schedule – %(name)s", name=office)
+
+
+def _context(spec_user, public: bool, base: str) -> _Context:
+    return _Context(base=base, domain=uid_domain(), zone=office_zone(), labels=_Labels(), public=public,
+                    user=spec_user)
+
+
+def _write_calendar_head(w: Writer, name: str, zone) -> None:
+    w.line("BEGIN:VCALENDAR")
+    w.line(f"PRODID:{PRODID}")
+    w.line("VERSION:2.0")
+    w.line("CALSCALE:GREGORIAN")
+    w.line("METHOD:PUBLISH")
+    w.text("X-WR-CALNAME", name)
+    w.text("NAME", name)
+    w.property("X-WR-TIMEZONE", zone.key)
+    w.property("REFRESH-INTERVAL", REFRESH, {"VALUE": "DURATION"})
+    w.property("X-PUBLISHED-TTL", REFRESH)
+    w.raw(vtimezone(zone.key))
+
+
+def build_feed(spec: FeedSpec, base: str, today: date | None = None) -> bytes | None:
+    """The feed's calendar as bytes, or None if its leader, room or unit does not exist."""
+    subject = subject_of(spec)
+    if subject is None:
+        return None
+    today = today or local_today()
+    with force_locale(_language(spec)):
+        ctx = _context(None if spec.is_public else spec.user, spec.is_public, base)
+        w = Writer()
+        _write_calendar_head(w, calendar_name(spec, subject), ctx.zone)
+        meetings = load_meetings(meeting_conditions(spec, today))
+        by_series: dict[int, list[Meeting]] = {}
+        for meeting in meetings:
+            if meeting.series_id is None:
+                _write_single(w, ctx, meeting)
+            else:
+                by_series.setdefault(meeting.series_id, []).append(meeting)
+        if by_series:
+            series = {s.id: s for s in db.session.scalars(
+                sa.select(MeetingSeries).where(MeetingSeries.id.in_(by_series)))}
+            for series_id in sorted(by_series):
+                _write_series(w, ctx, series[series_id], by_series[series_id])
+        w.line("END:VCALENDAR")
+        return w.to_bytes()
+
+
+def meeting_calendar(meeting: Meeting, user, base: str) -> bytes:
+    """A one-meeting calendar for "Add to calendar" (masked if `user` is not cleared for it)."""
+    language = getattr(user, "language", None) or current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")
+    with force_locale(language):
+        ctx = _context(user, False, base)
+        shown = present(meeting, user)
+        w = Writer()
+        name = ctx.labels.busy if getattr(shown, "is_masked", False) else meeting.title
+        _write_calendar_head(w, name, ctx.zone)
+        _write_single(w, ctx, meeting)
+        w.line("END:VCALENDAR")
+        return w.to_bytes()
+
+
+# ---- the body cache -------------------------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    return Path(current_app.config.get("FEEDS_CACHE_DIR") or Path(current_app.instance_path) / "feed-cache")
+
+
+CACHE_MAX_AGE = timedelta(days=2)
+PRUNE_EVERY = 3600
+
+
+def _prune(directory: Path) -> None:
+    marker = directory / ".pruned"
+    now = time_module.time()
+    try:
+        if now - marker.stat().st_mtime < PRUNE_EVERY:
+            return
+    except FileNotFoundError:
+        pass
+    marker.touch()
+    cutoff = now - CACHE_MAX_AGE.total_seconds()
+    for entry in os.scandir(directory):
+        try:
+            if entry.name.endswith((".ics", ".gz")) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+        except FileNotFoundError:
+            pass
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(temporary, path)
+
+
+def feed_body(spec: FeedSpec, base: str, v: Validator, *, compressed: bool) -> bytes | None:
+    """The feed's bytes (gzip-compressed if asked) for validator `v`: from the cache, else built and cached."""
+    directory = cache_dir()
+    path = directory / f"{v.etag}.ics"
+    wanted = path.with_suffix(".ics.gz") if compressed else path
+    try:
+        return wanted.read_bytes()
+    except FileNotFoundError:
+        pass
+    body = build_feed(spec, base)
+    if body is None:
+        return None
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_atomically(path, body)
+        _write_atomically(path.with_suffix(".ics.gz"), packed)
+        _prune(directory)
+    except OSError as exc:  # a full or read-only disk costs speed, never correctness
+        current_app.logger.warning("feed cache not written: %s", exc)
+    return packed if compressed else body
+
+
+# ---- feed tokens ----------------------------------------------------------------------------------------------
+
+
+def token_string(row: FeedToken) -> str:
+    """The token in a feed's URL, derived from the row and the app's secret key (256 bits, URL-safe).
+
+    The database keeps only its SHA-256 (token_hash): a copy of the database does not open any feed. It is
+    derived rather than random so that the subscription page can show the links again without storing them.
+    """
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    message = f"meetingsvc feed token\x00{row.id}\x00{row.user_id}\x00{int(row.created_at.timestamp())}".encode()
+    return base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()).rstrip(b"=").decode()
+
+
+def active_token(user: User) -> FeedToken | None:
+    """The user's working token; a row whose hash no longer matches (secret key changed) does not count."""
+    rows = db.session.scalars(
+        sa.select(FeedToken).where(FeedToken.user_id == user.id, FeedToken.revoked_at.is_(None))
+        .order_by(FeedToken.id.desc())
+    ).all()
+    return next((row for row in rows if hmac.compare_digest(row.token_hash, hash_token(token_string(row)))), None)
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke every token of `user` (the links stop working at once); returns how many."""
+    rows = db.session.scalars(
+        sa.select(FeedToken).where(FeedToken.user_id == user.id, FeedToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+        record("feed_token_revoke", row, summary="Calendar feed links revoked")
+    return len(rows)
+
+
+def issue_token(user: User) -> tuple[FeedToken, str]:
+    """Revoke the user's tokens and make a new one; returns (row, token). The caller commits."""
+    revoke_tokens(user)
+    # Placeholder hash (random, unique) until the row has the id the token is derived from.
+    row = FeedToken(user_id=user.id, token_hash=hash_token(base64.urlsafe_b64encode(os.urandom(32)).decode()),
+                    created_at=utcnow().replace(microsecond=0))
+    db.session.add(row)
+    db.session.flush()
+    token = token_string(row)
+    row.token_hash = hash_token(token)
+    record("feed_token_issue", row, summary="Calendar feed links created")
+    return row, token
+
+
+def token_owner(token: str) -> tuple[FeedToken, User] | None:
+    """(token row, active user) for a token in a URL, checked in the database on every request; else None."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(
+        sa.select(FeedToken).where(FeedToken.token_hash == hash_token(token), FeedToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.is_active:
+        return None
+    return row, row.user
+
+
+# ---- the feeds a user can subscribe to -----------------------------------------------------------------------
+
+
+def feed_path(kind: str, token: str | None, subject_id: int | None = None) -> str:
+    if kind == "public":
+        return "/feeds/public.ics"
+    if kind in KINDS_WITH_SUBJECT:
+        return f"/feeds/{token}/{kind}/{subject_id}.ics"
+    return f"/feeds/{token}/{kind}.ics"
+
+
+def feed_entry(kind: str, token: str | None, base: str, name: str, subject_id: int | None = None) -> dict:
+    url = base + feed_path(kind, token, subject_id)
+    return {"kind": kind, "subject_id": subject_id, "name": name, "url": url,
+            "webcal_url": "webcal://" + url.split("://", 1)[1]}
+
+
+def leaders() -> list[Person]:
+    return db.session.scalars(
+        sa.select(Person).where(Person.is_leader.is_(True), Person.is_active.is_(True))
+        .order_by(sa.func.coalesce(Person.leader_rank, 999), Person.full_name)
+    ).all()
+
+
+def rooms() -> list[Room]:
+    return db.session.scalars(sa.select(Room).where(Room.is_active.is_(True)).order_by(Room.name)).all()
+
+
+def units() -> list[Unit]:
+    return db.session.scalars(sa.select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.name)).all()
+
+
+def feeds_for(user: User, base: str, *, unit_ids=()) -> dict:
+    """The feeds `user` can subscribe to, with their URLs (private ones only while a token is active)."""
+    public_name = calendar_name(FeedSpec("public"), True)
+    result = {"public": [feed_entry("public", None, base, public_name)], "personal": [], "leaders": [],
+              "rooms": [], "units": [], "has_token": False, "unit_url_template": None}
+    row = active_token(user)
+    if row is None:
+        return result
+    token = token_string(row)
+    result["has_token"] = True
+    result["unit_url_template"] = base + f"/feeds/{token}/unit/{{unit_id}}.ics"
+    if user.person_id:
+        result["personal"].append(feed_entry("mine", token, base, calendar_name(FeedSpec("mine", user=user), user)))
+    result["personal"].append(feed_entry("all", token, base, calendar_name(FeedSpec("all", user=user), user)))
+    for person in leaders():
+        result["leaders"].append(feed_entry("leader", token, base, calendar_name(FeedSpec("leader", person.id), person),
+                                            person.id))
+    for room in rooms():
+        result["rooms"].append(feed_entry("room", token, base, calendar_name(FeedSpec("room", room.id), room), room.id))
+    wanted = list(unit_ids)
+    if user.person is not None and user.person.unit_id:
+        wanted.insert(0, user.person.unit_id)
+    for unit_id in dict.fromkeys(wanted):
+        unit = db.session.get(Unit, unit_id)
+        if unit is not None:
+            result["units"].append(feed_entry("unit", token, base, calendar_name(FeedSpec("unit", unit.id), unit),
+                                              unit.id))
+    return result
+
+
+# ---- keeping updated_at (and so the validators) true ------------------------------------------------------
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _touch_changed_meetings(session, flush_context, instances):
+    """A meeting whose fields, leaders, attendees or bridge points change gets a new updated_at.
+
+    Feeds derive their ETag from max(updated_at) of their meetings, so a change anywhere in a meeting must
+    move it; a writer that sets updated_at itself keeps its value.
+    """
+    now = utcnow()
+    touched = set()
+    with session.no_autoflush:
+        for obj in chain(session.new, session.dirty, session.deleted):
+            if isinstance(obj, Meeting):
+                if obj not in session.new and obj not in session.deleted and session.is_modified(obj):
+                    touched.add(obj)
+            elif isinstance(obj, (Attendee, MeetingLeader, BridgePoint)) and obj.meeting_id is not None:
+                if obj in session.dirty and not session.is_modified(obj):
+                    continue
+                meeting = session.get(Meeting, obj.meeting_id)
+                if meeting is not None and meeting not in session.deleted:
+                    touched.add(meeting)
+    for meeting in touched:
+        if not sa.inspect(meeting).attrs.updated_at.history.has_changes():
+            meeting.updated_at = now
