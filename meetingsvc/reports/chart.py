@@ -59,8 +59,8 @@ def render_chart(report: Report) -> Markup:
            f'<title id="reports-chart-title">{escape(title)}</title>',
            f'<desc id="reports-chart-desc">{escape(desc)}</desc>',
            f'<text x="{LEFT}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>']
-    for i in range(5):  # horizontal grid and y axis labels
-        value = top * i / 4
+    for i in range(6):  # horizontal grid and y axis labels (every nice maximum divides by 5)
+        value = top * i / 5
         out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
                    f'stroke="#d9dde3"/>')
         label = f"{value:g}" if value == int(value) else f"{value:.1f}"
