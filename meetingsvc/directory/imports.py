@@ -432,10 +432,14 @@ def _apply_units(result: Plan) -> dict:
         visit(code)
     created = updated = 0
     update_codes = {r["code"].lower() for r, _unit, _changed in result.updates}
+    create_codes = {r["code"].lower() for r in result.creates}
     for row in order:
         code = row["code"].lower()
         values = _unit_values(row, by_code)
         if code in by_code:
+            if code in create_codes:
+                raise ValidationError({"code": _("The code %(code)s was added by someone else since the preview.",
+                                                 code=row["code"])})
             if code in update_codes:
                 services.update_unit(by_code[code], values)
                 updated += 1
