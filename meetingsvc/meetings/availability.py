@@ -1,0 +1,168 @@
+"""The free-slot finder: the earliest times within working hours when every leader (and a room) is free.
+
+One query fetches every busy interval in the range (leaders as chair, co-chair, attending or invited; the
+candidate rooms); the rest is interval arithmetic in Python, day by day, skipping days off.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from meetingsvc.core import workdays
+from meetingsvc.core.db import utcnow
+from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.time import local_day_bounds, local_to_utc, parse_working_hours
+from meetingsvc.directory.models import Person, Room
+from meetingsvc.extensions import db
+from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader
+
+MAX_RANGE_DAYS = 92
+
+
+@dataclass
+class Slot:
+    start_at: datetime
+    end_at: datetime
+    free_until: datetime
+    room: Room | None = None
+
+    def as_dict(self) -> dict:
+        return {"start_at": self.start_at.isoformat(), "end_at": self.end_at.isoformat(),
+                "free_until": self.free_until.isoformat(),
+                "room": {"id": self.room.id, "name": self.room.name, "capacity": self.room.capacity}
+                if self.room else None}
+
+
+def _merge(intervals):
+    merged = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def _free(window_start, window_end, busy):
+    """Free parts of [window_start, window_end) given merged busy intervals."""
+    gaps, cursor = [], window_start
+    for start, end in busy:
+        if end <= cursor:
+            continue
+        if start >= window_end:
+            break
+        if start > cursor:
+            gaps.append((cursor, min(start, window_end)))
+        cursor = max(cursor, end)
+    if cursor < window_end:
+        gaps.append((cursor, window_end))
+    return gaps
+
+
+def _round_up(moment: datetime) -> datetime:
+    """The next whole five minutes (a slot never starts at 09:13:27)."""
+    base = moment.replace(second=0, microsecond=0)
+    if base < moment:
+        base += timedelta(minutes=1)
+    return base + timedelta(minutes=(-base.minute) % 5)
+
+
+def busy_intervals(person_ids, room_ids, start_at, end_at):
+    """(kind, id, start, end) for every active meeting of these people or rooms in the range: one query."""
+    overlap = [Meeting.status.in_(ACTIVE_STATUSES), Meeting.start_at < end_at, Meeting.end_at > start_at]
+    parts = []
+    if person_ids:
+        parts.append(sa.select(sa.literal("p"), Meeting.chair_id, Meeting.start_at, Meeting.end_at)
+                     .where(Meeting.chair_id.in_(person_ids), *overlap))
+        parts.append(sa.select(sa.literal("p"), MeetingLeader.person_id, Meeting.start_at, Meeting.end_at)
+                     .join(Meeting, Meeting.id == MeetingLeader.meeting_id)
+                     .where(MeetingLeader.person_id.in_(person_ids), *overlap))
+        parts.append(sa.select(sa.literal("p"), Attendee.person_id, Meeting.start_at, Meeting.end_at)
+                     .join(Meeting, Meeting.id == Attendee.meeting_id)
+                     .where(Attendee.person_id.in_(person_ids), *overlap))
+    if room_ids:
+        parts.append(sa.select(sa.literal("r"), Meeting.room_id, Meeting.start_at, Meeting.end_at)
+                     .where(Meeting.room_id.in_(room_ids), *overlap))
+    if not parts:
+        return []
+    return db.session.execute(sa.union_all(*parts)).all()
+
+
+def find_slots(leader_ids, duration: timedelta, first_day: date, last_day: date, *, room_id=None,
+               min_capacity=None, limit: int = 10, now: datetime | None = None) -> list[Slot]:
+    """The earliest `limit` free slots of `duration` for all leaders (and a room, if asked) in working hours."""
+    errors = {}
+    if duration <= timedelta(0):
+        errors["duration"] = _("Give a duration longer than zero.")
+    if last_day < first_day:
+        errors["last_day"] = _("The end of the range must not be before its start.")
+    elif (last_day - first_day).days > MAX_RANGE_DAYS:
+        errors["last_day"] = _("Search at most %(days)s days at a time.", days=MAX_RANGE_DAYS)
+    leader_ids = list(dict.fromkeys(leader_ids))
+    known = set(db.session.scalars(sa.select(Person.id).where(Person.id.in_(leader_ids)))) if leader_ids else set()
+    if set(leader_ids) - known:
+        errors["leader_ids"] = _("Unknown: %(ids)s.", ids=", ".join(map(str, sorted(set(leader_ids) - known))))
+    rooms = []
+    if room_id:
+        room = db.session.get(Room, room_id)
+        if room is None or not room.is_active:
+            errors["room_id"] = _("Unknown: %(ids)s.", ids=room_id)
+        else:
+            rooms = [room]
+    elif min_capacity:
+        rooms = db.session.scalars(
+            sa.select(Room).where(Room.capacity >= min_capacity, Room.is_active.is_(True), Room.is_bookable.is_(True))
+            .order_by(Room.capacity, Room.name)
+        ).all()
+        if not rooms:
+            errors["min_capacity"] = _("No room has that many seats.")
+    open_at, close_at = parse_working_hours(current_app.config.get("WORKING_HOURS", "07:30-17:00"))
+    day_length = datetime.combine(first_day, close_at) - datetime.combine(first_day, open_at)
+    if "duration" not in errors and duration > day_length:
+        errors["duration"] = _("Longer than the working day.")
+    if not leader_ids and not rooms and not errors:
+        errors["leader_ids"] = _("Choose at least one leader or a room.")
+    if errors:
+        raise ValidationError(errors)
+
+    now = _round_up(now or utcnow())
+    range_start, range_end = local_day_bounds(first_day, last_day)
+    people_busy, room_busy = [], {r.id: [] for r in rooms}
+    for kind, key, start, end in busy_intervals(leader_ids, list(room_busy), range_start, range_end):
+        if kind == "p":
+            people_busy.append((start, end))
+        else:
+            room_busy[key].append((start, end))
+    people_busy = _merge(people_busy)
+    room_busy = {k: _merge(v) for k, v in room_busy.items()}
+
+    exceptions = workdays.overrides(first_day, last_day)
+    slots: list[Slot] = []
+    day = first_day
+    while day <= last_day and len(slots) < limit:
+        if workdays.is_working_day(day, exceptions):
+            window = (max(local_to_utc(day, open_at), now), local_to_utc(day, close_at))
+            for gap_start, gap_end in _free(*window, people_busy) if window[0] < window[1] else []:
+                if not rooms:
+                    if gap_end - gap_start >= duration:
+                        slots.append(Slot(gap_start, gap_start + duration, gap_end))
+                    continue
+                found = []
+                for room in rooms:
+                    for start, end in _free(gap_start, gap_end, room_busy[room.id]):
+                        if end - start >= duration:
+                            found.append(Slot(start, start + duration, end, room))
+                            break
+                # the earliest start first; for the same start the smallest room that fits
+                found.sort(key=lambda s: (s.start_at, s.room.capacity))
+                seen = set()
+                for slot in found:
+                    if slot.start_at not in seen:
+                        seen.add(slot.start_at)
+                        slots.append(slot)
+        day += timedelta(days=1)
+    slots.sort(key=lambda s: s.start_at)
+    return slots[:limit]

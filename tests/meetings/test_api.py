@@ -1,0 +1,189 @@
+"""The meetings API: statuses (201, 400, 401, 403, 404, 409, 422), filters, masking, DELETE keeps the record."""
+
+import pytest
+import sqlalchemy as sa
+
+from meetingsvc.auth.services import create_api_token
+from meetingsvc.extensions import db as _db
+from meetingsvc.meetings.models import Meeting
+
+
+@pytest.fixture
+def api(client, create_user):
+    """api(role="secretary", **user fields) -> a function calling the API with a Bearer token of that role."""
+
+    def make(role="secretary", **kw):
+        user = create_user(role=role, **kw)
+        _token, secret = create_api_token(user)
+        _db.session.commit()
+
+        def call(method, url, **kwargs):
+            headers = kwargs.pop("headers", {})
+            headers["Authorization"] = f"Bearer {secret}"
+            return client.open(url, method=method, headers=headers, **kwargs)
+
+        call.user = user
+        return call
+
+    return make
+
+
+def _count(db):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Meeting))
+
+
+def test_post_creates_and_returns_201_with_location(db, api, booking):
+    call = api()
+    response = call("POST", "/api/v1/meetings", json=booking())
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert response.headers["Location"].endswith(f"/api/v1/meetings/{body['id']}")
+    assert body["room"]["id"] == booking.room.id and body["chair"]["id"] == booking.leader.id
+    assert body["busy"] is False and body["status"] == "scheduled"
+    assert call("GET", f"/api/v1/meetings/{body['id']}").get_json()["title"] == booking()["title"]
+
+
+def test_a_room_clash_is_409_naming_the_meeting(db, api, booking, create_meeting, day):
+    first = create_meeting(title="Cuộc họp trước", room_id=booking.room.id, day=day)
+    response = api()("POST", "/api/v1/meetings", json={**booking(chair_id=None), "accept_warnings": True})
+    assert response.status_code == 409
+    body = response.get_json()
+    assert "Cuộc họp trước" in body["message"]
+    assert body["conflicts"] == [{"id": first.id, "url": f"/meetings/{first.id}"}]
+    assert _count(db) == 1
+
+
+def test_bad_fields_are_400_with_the_fields(db, api, booking):
+    response = api()("POST", "/api/v1/meetings", json=booking(end="07:00", room_id=99999, title="x" * 600))
+    assert response.status_code == 400
+    assert {"end", "room_id", "title"} <= set(response.get_json()["fields"])
+    assert _count(db) == 0
+
+
+def test_malformed_json_is_400(db, api):
+    response = api()("POST", "/api/v1/meetings", data="{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and "JSON" in response.get_json()["message"]
+
+
+def test_warnings_are_422_until_accepted(db, api, booking):
+    call = api()
+    response = call("POST", "/api/v1/meetings", json=booking(date="2025-01-07"))
+    assert response.status_code == 422
+    assert "past" in [w["code"] for w in response.get_json()["warnings"]]
+    assert _count(db) == 0
+    assert call("POST", "/api/v1/meetings", json={**booking(date="2025-01-07"), "accept_warnings": True}
+                ).status_code == 201
+
+
+def test_no_token_is_401_and_a_viewer_is_403(db, client, api, booking, create_meeting):
+    assert client.get("/api/v1/meetings").status_code == 401
+    assert client.get("/api/v1/meetings", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    viewer = api("viewer")
+    assert viewer("GET", "/api/v1/meetings").status_code == 200
+    assert viewer("POST", "/api/v1/meetings", json=booking()).status_code == 403
+    meeting = create_meeting()
+    assert viewer("PATCH", f"/api/v1/meetings/{meeting.id}", json={"title": "x"}).status_code == 403
+    assert viewer("DELETE", f"/api/v1/meetings/{meeting.id}").status_code == 403
+    assert _count(db) == 1 and db.session.get(Meeting, meeting.id).status == "scheduled"
+
+
+def test_unknown_meeting_is_404(db, api):
+    call = api()
+    assert call("GET", "/api/v1/meetings/424242").status_code == 404
+    assert call("PATCH", "/api/v1/meetings/424242", json={"title": "x"}).status_code == 404
+    assert call("DELETE", "/api/v1/meetings/424242").status_code == 404
+
+
+def test_patch_changes_only_what_is_sent(db, api, booking, create_room):
+    call = api()
+    created = call("POST", "/api/v1/meetings", json=booking()).get_json()
+    hall = create_room(name="Hội trường A", capacity=300)
+    response = call("PATCH", f"/api/v1/meetings/{created['id']}", json={"room_id": hall.id, "start": "09:00"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["room"]["name"] == "Hội trường A" and body["title"] == created["title"]
+    assert body["start_at"] != created["start_at"] and body["end_at"] == created["end_at"]
+    assert body["sequence"] == 1
+
+
+def test_patch_into_a_clash_is_409(db, api, booking, create_meeting, day, create_room):
+    create_meeting(title="Đã đặt", room_id=booking.room.id, day=day, start="14:00", end="16:00")
+    call = api()
+    created = call("POST", "/api/v1/meetings", json=booking()).get_json()
+    response = call("PATCH", f"/api/v1/meetings/{created['id']}", json={"start": "14:30", "end": "15:00"})
+    assert response.status_code == 409 and "Đã đặt" in response.get_json()["message"]
+
+
+def test_delete_cancels_and_keeps_the_record(db, api, booking):
+    call = api()
+    created = call("POST", "/api/v1/meetings", json=booking()).get_json()
+    response = call("DELETE", f"/api/v1/meetings/{created['id']}", json={"reason": "Hoãn theo chỉ đạo"})
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "cancelled"
+    meeting = db.session.get(Meeting, created["id"])
+    assert meeting.status == "cancelled" and meeting.status_reason == "Hoãn theo chỉ đạo"
+    assert call("DELETE", f"/api/v1/meetings/{created['id']}").status_code == 400  # already cancelled
+    # the slot is free again
+    assert call("POST", "/api/v1/meetings", json=booking()).status_code == 201
+
+
+def test_list_filters(db, api, booking, create_meeting, create_leader, create_room, create_unit, day):
+    other_leader, other_room, unit = create_leader(), create_room(), create_unit()
+    a = create_meeting(title="A", chair_id=booking.leader.id, room_id=booking.room.id, day=day, kind="briefing")
+    b = create_meeting(title="B", co_chairs=[other_leader], room_id=other_room.id, day=day, start="14:00",
+                       end="15:00", attendee_units=[unit])
+    c = create_meeting(title="C", day=day, start="16:00", end="17:00", status="cancelled")
+    call = api("viewer")
+
+    def ids(query):
+        response = call("GET", f"/api/v1/meetings?from={day}&to={day}&{query}")
+        assert response.status_code == 200, response.get_json()
+        return [m["id"] for m in response.get_json()["items"]]
+
+    assert ids("") == [a.id, b.id, c.id]
+    assert ids(f"leader={booking.leader.id}") == [a.id]
+    assert ids(f"leader={other_leader.id}") == [b.id]
+    assert ids(f"room={other_room.id}") == [b.id]
+    assert ids(f"unit={unit.id}") == [b.id]
+    assert ids("kind=briefing") == [a.id]
+    assert ids("status=scheduled") == [a.id, b.id]
+    assert ids("status=cancelled,postponed") == [c.id]
+    page = call("GET", f"/api/v1/meetings?from={day}&to={day}&per_page=2&page=2").get_json()
+    assert [m["id"] for m in page["items"]] == [c.id] and page["total"] == 3
+    assert call("GET", "/api/v1/meetings?from=2026-13-01").status_code == 400
+    assert call("GET", "/api/v1/meetings?kind=party").status_code == 400
+
+
+def test_classified_meetings_are_busy_slots_for_callers_not_cleared(db, api, create_meeting, booking, day):
+    secret = create_meeting(title="Phương án tác chiến", classification="toi_mat", chair_id=booking.leader.id,
+                            room_id=booking.room.id, agenda="chi tiết", day=day, kind="briefing")
+    viewer = api("viewer", clearance="internal")
+    body = viewer("GET", f"/api/v1/meetings/{secret.id}").get_json()
+    assert body["busy"] is True and body["title"] == "Họp (nội dung mật)"
+    assert body["chair"]["id"] == booking.leader.id
+    assert "agenda" not in body and "room" not in body and "Phương án" not in str(body)
+    listed = viewer("GET", f"/api/v1/meetings?from={day}&to={day}").get_json()["items"]
+    assert listed[0]["busy"] is True and "Phương án" not in str(listed)
+    # filtering by a content attribute never reveals a busy slot's kind
+    assert viewer("GET", f"/api/v1/meetings?from={day}&to={day}&kind=briefing").get_json()["items"] == []
+    cleared = api("viewer", clearance="tuyet_mat")
+    assert cleared("GET", f"/api/v1/meetings/{secret.id}").get_json()["title"] == "Phương án tác chiến"
+
+
+def test_availability_api(db, api, booking, create_meeting, day):
+    create_meeting(chair_id=booking.leader.id, day=day, start="07:30", end="10:00")
+    call = api("viewer")
+    response = call("GET", f"/api/v1/availability?leader={booking.leader.id}&duration=90&from={day}&to={day}")
+    assert response.status_code == 200, response.get_json()
+    slots = response.get_json()["slots"]
+    assert slots[0]["start_at"].startswith(f"{day}T03:00")  # 10:00 local
+    assert call("GET", "/api/v1/availability?leader=abc").status_code == 400
+    assert call("GET", f"/api/v1/availability?leader=999999&from={day}&to={day}").status_code == 400
+
+
+def test_openapi_documents_every_meetings_path(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert {"get", "post"} <= set(doc["paths"]["/meetings"])
+    assert {"get", "patch", "delete"} <= set(doc["paths"]["/meetings/{meeting_id}"])
+    assert "get" in doc["paths"]["/availability"]
+    assert "Meeting" in doc["components"]["schemas"] and "MeetingInput" in doc["components"]["schemas"]

@@ -1,0 +1,168 @@
+"""Booking pages: the form books, keeps what was typed on refusal, shows warnings with links; roles; escaping."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from meetingsvc.core.audit import history
+from meetingsvc.meetings.models import Meeting
+
+
+def _form(booking, **overrides):
+    data = booking(**overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _count(db):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Meeting))
+
+
+def test_a_secretary_books_through_the_form(db, client, login_as, booking, create_person, create_unit):
+    login_as("secretary")
+    person, unit = create_person(full_name="Đỗ Thị Lan"), create_unit(name="Sở Xây dựng")
+    response = client.post("/meetings/new", data={**_form(booking), "attendee_person_ids": [str(person.id)],
+                                                  "attendee_unit_ids": [str(unit.id)],
+                                                  "preparing_unit_id": str(unit.id)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    assert meeting.preparing_unit_id == unit.id and [a.person_id for a in meeting.attendees if a.person_id] == [
+        person.id]
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Đỗ Thị Lan" in page and "Sở Xây dựng" in page
+
+
+def test_a_refused_form_keeps_what_was_typed_and_names_the_other_meeting(db, client, login_as, booking,
+                                                                        create_meeting, day, create_person):
+    first = create_meeting(title="Họp Ban chỉ đạo", room_id=booking.room.id, day=day)
+    login_as("secretary")
+    person = create_person(full_name="Vũ Văn Khoa")
+    response = client.post("/meetings/new", data={**_form(booking, title="Tiêu đề đã gõ", chair_id=""),
+                                                  "agenda": "Nội dung đã gõ",
+                                                  "attendee_person_ids": [str(person.id)]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Họp Ban chỉ đạo" in html and f'href="/meetings/{first.id}"' in html
+    assert 'value="Tiêu đề đã gõ"' in html and "Nội dung đã gõ" in html
+    assert "Vũ Văn Khoa" in html  # the picked attendee is still there
+    assert _count(db) == 1
+
+
+def test_field_errors_are_shown_next_to_the_field(db, client, login_as, booking):
+    login_as("secretary")
+    html = client.post("/meetings/new", data=_form(booking, end="07:00", title="")).get_data(as_text=True)
+    assert html.count('class="field has-error"') >= 2
+    assert _count(db) == 0
+
+
+def test_warnings_need_the_checkbox(db, client, login_as, booking, create_person, create_meeting, day, create_room):
+    busy = create_person(full_name="Hoàng Văn Bận")
+    other = create_meeting(title="Hội nghị khác", attendee_people=[busy], day=day, room_id=create_room().id)
+    login_as("secretary")
+    data = {**_form(booking), "attendee_person_ids": [str(busy.id)]}
+    html = client.post("/meetings/new", data=data).get_data(as_text=True)
+    assert 'id="warnings"' in html and "Hoàng Văn Bận" in html and f'href="/meetings/{other.id}"' in html
+    assert 'name="accept_warnings"' in html
+    assert _count(db) == 1
+    response = client.post("/meetings/new", data={**data, "accept_warnings": "y"})
+    assert response.status_code == 302
+    assert _count(db) == 2
+
+
+@pytest.mark.parametrize("role", ["viewer", "leader", "technician"])
+def test_other_roles_may_not_book(db, client, login_as, booking, role):
+    login_as(role)
+    assert client.get("/meetings/new").status_code == 403
+    assert client.post("/meetings/new", data=_form(booking)).status_code == 403
+    assert _count(db) == 0
+
+
+@pytest.mark.parametrize("action", ["edit", "cancel", "postpone", "duplicate"])
+def test_other_roles_may_not_change_a_meeting(db, client, login_as, create_meeting, action):
+    meeting = create_meeting()
+    login_as("viewer")
+    assert client.post(f"/meetings/{meeting.id}/{action}", data={"reason": "x"}).status_code == 403
+    assert db.session.get(Meeting, meeting.id).status == "scheduled"
+
+
+def test_edit_page_shows_the_meeting_and_saves_changes(db, client, login_as, booking, create_meeting, day):
+    meeting = create_meeting(title="Tiêu đề cũ", room_id=booking.room.id, chair_id=booking.leader.id, day=day)
+    login_as("secretary")
+    html = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert 'value="Tiêu đề cũ"' in html and 'value="08:00"' in html
+    response = client.post(f"/meetings/{meeting.id}/edit", data=_form(booking, title="Tiêu đề mới"))
+    assert response.status_code == 302
+    assert db.session.get(Meeting, meeting.id).title == "Tiêu đề mới"
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Tiêu đề cũ" in page and "Tiêu đề mới" in page  # the history shows before and after
+
+
+def test_cancel_with_a_reason(db, client, login_as, create_meeting):
+    meeting = create_meeting()
+    login_as("secretary")
+    assert client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "Bão số 3"}).status_code == 302
+    meeting = db.session.get(Meeting, meeting.id)
+    assert meeting.status == "cancelled" and meeting.status_reason == "Bão số 3"
+    assert "Bão số 3" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_postpone_to_a_new_time_through_the_page(db, client, login_as, booking, create_meeting, day):
+    meeting = create_meeting(day=day)
+    login_as("secretary")
+    new_day = day + timedelta(days=7)
+    response = client.post(f"/meetings/{meeting.id}/postpone",
+                           data={"reason": "Đổi lịch", "date": new_day.isoformat(), "start": "14h", "end": "15h30"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    assert history(db.session.get(Meeting, meeting.id))[0].action == "postpone"
+    bad = client.post(f"/meetings/{meeting.id}/postpone", data={"date": new_day.isoformat(), "start": "x",
+                                                                "end": "15:00"})
+    assert bad.status_code == 200 and "has-error" in bad.get_data(as_text=True)
+
+
+def test_duplicate_through_the_page(db, client, login_as, create_meeting, day):
+    meeting = create_meeting(day=day)
+    login_as("secretary")
+    response = client.post(f"/meetings/{meeting.id}/duplicate", data={"date": (day + timedelta(days=1)).isoformat()})
+    assert response.status_code == 302
+    assert _count(db) == 2
+
+
+def test_html_in_titles_and_agendas_is_shown_as_text(db, client, login_as, booking):
+    login_as("secretary")
+    evil = "<script>alert('x')</script><b>đậm</b>"
+    client.post("/meetings/new", data=_form(booking, title=evil, agenda=evil))
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert "<b>đậm</b>" not in html
+    edit = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert "<script>alert" not in edit
+
+
+def test_a_classified_meeting_cannot_be_edited_by_a_secretary_not_cleared(db, client, login_as, create_meeting):
+    meeting = create_meeting(title="Tuyệt mật", classification="tuyet_mat")
+    login_as("secretary", clearance="internal")
+    assert client.get(f"/meetings/{meeting.id}/edit").status_code == 403
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Tuyệt mật" not in html.split("<main", 1)[1] and "Họp (nội dung mật)" in html
+
+
+def test_lookups_find_people_and_units_with_or_without_accents(db, client, login_as, create_person, create_unit):
+    create_person(full_name="Nguyễn Thị Hường")
+    create_person(full_name="Lê Văn Tám")
+    create_person(full_name="Nguyễn Thị Cũ", is_active=False)
+    create_unit(name="Sở Tài nguyên và Môi trường")
+    login_as("secretary")
+    for q in ("huong", "Hường", "nguyen thi"):
+        labels = [p["label"] for p in client.get(f"/meetings/lookup/people?q={q}").get_json()]
+        assert any("Nguyễn Thị Hường" in label for label in labels), (q, labels)
+        assert not any("Cũ" in label for label in labels)
+    units = client.get("/meetings/lookup/units?q=tai nguyen moi truong").get_json()
+    assert [u["label"] for u in units] == ["Sở Tài nguyên và Môi trường"]
+
+
+def test_the_form_page_has_no_external_resources(db, client, login_as):
+    login_as("secretary")
+    html = client.get("/meetings/new").get_data(as_text=True)
+    assert "booking.js" in html and "http://" not in html and "https://" not in html
