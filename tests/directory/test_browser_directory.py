@@ -1,0 +1,72 @@
+"""In the browser: an admin adds a room, moves a ward, deactivates a leader who chaired past meetings,
+and those meetings still show that leader."""
+
+from datetime import date
+
+import pytest
+
+from meetingsvc.directory.models import Person, Room, Unit
+from meetingsvc.extensions import db
+from tests.helpers import browser_login, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_maintains_the_directory_and_history_stays(page, create_user, create_unit, create_leader, create_meeting):
+    city = create_unit(code="01", name="Thành phố Hà Nội", kind="city")
+    old_district = create_unit(code="001", name="Quận Ba Đình", kind="district", parent_id=city.id)
+    new_parent = create_unit(code="002", name="Quận Hoàn Kiếm", kind="district", parent_id=city.id)
+    ward = create_unit(code="00004", name="Phường Trúc Bạch", kind="ward", parent_id=old_district.id)
+    leader = create_leader(full_name="Lê Văn Chủ Trì", title="Phó Chủ tịch UBND Thành phố")
+    past = [
+        create_meeting(chair_id=leader.id, day=date(2024, 3, 12), title="Họp bàn giải phóng mặt bằng Vành đai 4",
+                       status="held", classification="internal"),
+        create_meeting(chair_id=leader.id, day=date(2024, 9, 17), title="Giao ban khối kinh tế",
+                       status="held", classification="internal"),
+    ]
+    admin = create_user(role="admin")
+    browser_login(page, admin)
+
+    # add a room
+    page.goto("/directory/rooms/new")
+    page.fill("#name", "Phòng họp tầng 5")
+    page.fill("#building", "Trụ sở 12 Lê Lai")
+    page.fill("#capacity", "0")
+    page.click("form[enctype] button[type=submit]")
+    assert page.locator(".has-error #capacity").count() == 1  # refused, typed values kept
+    assert page.input_value("#name") == "Phòng họp tầng 5"
+    page.fill("#capacity", "45")
+    page.fill("#equipment", "Máy chiếu\nHệ thống hội nghị truyền hình")
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_url("**/directory/rooms**")
+    assert page.locator("table.data", has_text="Phòng họp tầng 5").count() == 1
+    screenshot(page, "directory-room-added")
+    db.session.rollback()  # end the test session's read snapshot: the server wrote since
+    room = db.session.query(Room).filter_by(name="Phòng họp tầng 5").one()
+    assert room.capacity == 45 and room.equipment == ["Máy chiếu", "Hệ thống hội nghị truyền hình"]
+
+    # move the ward under another district
+    page.goto(f"/directory/units/{ward.id}")
+    page.select_option("#move-form select#parent_id", str(new_parent.id))
+    page.click("#move-form button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert "Quận Hoàn Kiếm" in page.locator("dl.facts").inner_text()
+    screenshot(page, "directory-ward-moved")
+    db.session.rollback()
+    assert db.session.get(Unit, ward.id).parent_id == new_parent.id
+
+    # deactivate the leader
+    page.goto(f"/directory/people/{leader.id}/edit")
+    page.click("#active-form button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    screenshot(page, "directory-leader-deactivated")
+    db.session.rollback()
+    assert not db.session.get(Person, leader.id).is_active
+    page.goto("/directory/people")
+    assert "Lê Văn Chủ Trì" not in page.locator("table.data").inner_text()
+
+    # past meetings still show the leader as chair
+    for meeting in past:
+        page.goto(f"/meetings/{meeting.id}")
+        assert "Lê Văn Chủ Trì" in page.locator("dl.facts").inner_text()
+    screenshot(page, "directory-past-meeting-keeps-chair")
