@@ -15,7 +15,7 @@ from flask.cli import AppGroup
 
 from meetingsvc.auth.models import User
 from meetingsvc.auth.services import create_user
-from meetingsvc.core.time import local_to_utc, local_today, to_local
+from meetingsvc.core.time import local_to_utc, local_today, to_local, week_start
 from meetingsvc.core.workdays import is_working_day
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
@@ -239,6 +239,16 @@ def _add_bridge_points(meeting: Meeting, day: date, rng: random.Random, units_on
     meeting.bridge_points = points
 
 
+def _publish_current_weeks(today: date) -> None:
+    """This week and the next are published, so that the public schedule has something to show."""
+    from meetingsvc.meetings.schedule import publish_week
+
+    monday = week_start(today)
+    for week in (monday, monday + timedelta(days=7)):
+        publish_week(week)
+    db.session.commit()
+
+
 def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
@@ -255,4 +265,5 @@ def load(if_empty, password):
     _ensure_accounts(password)
     today = local_today()
     count = generate_meetings(date(today.year, 1, 1), date(today.year, 12, 31))
+    _publish_current_weeks(today)
     click.echo(f"Demo office loaded: {count} meetings. Logins: {', '.join(a[0] for a in ACCOUNTS)} / {password}")

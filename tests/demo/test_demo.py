@@ -16,6 +16,8 @@ def test_demo_load_creates_accounts_directory_and_a_month_of_meetings(app, monke
 
     # A month instead of a year keeps the test fast; the year uses the same code.
     monkeypatch.setattr(demo, "local_today", lambda: date(2026, 3, 10))
+    from meetingsvc.meetings.models import ScheduleRevision
+
     real_generate = demo.generate_meetings
     monkeypatch.setattr(demo, "generate_meetings", lambda first, last: real_generate(date(2026, 3, 1), date(2026, 3, 31)))
     result = app.test_cli_runner().invoke(load, ["--password", "demo-pass-1"])
@@ -25,6 +27,7 @@ def test_demo_load_creates_accounts_directory_and_a_month_of_meetings(app, monke
     assert {"pc_session", "briefing", "citizen_reception", "field_trip", "working_session"} <= kinds
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BridgePoint)) > 0
     assert db.session.scalar(sa.select(sa.func.count()).where(Meeting.series_id.is_not(None))) >= 4
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScheduleRevision)) == 2  # this week and next
     again = app.test_cli_runner().invoke(load, ["--if-empty"])
     assert "not loaded" in again.output
 
