@@ -70,3 +70,31 @@ def test_admin_maintains_the_directory_and_history_stays(page, create_user, crea
         page.goto(f"/meetings/{meeting.id}")
         assert "Lê Văn Chủ Trì" in page.locator("dl.facts").inner_text()
     screenshot(page, "directory-past-meeting-keeps-chair")
+
+
+def test_admin_imports_units_with_progress_preview_and_confirm(page, create_user, tmp_path):
+    admin = create_user(role="admin")
+    bad = tmp_path / "units-bad.csv"
+    bad.write_text("code,name,kind,parent_code\n01,Thành phố Hà Nội,city,\n001,Quận Ba Đình,district,NOPE\n",
+                   encoding="utf-8")
+    good = tmp_path / "units.csv"
+    good.write_text("code,name,kind,parent_code\n01,Thành phố Hà Nội,city,\n001,Quận Ba Đình,district,01\n",
+                    encoding="utf-8")
+    browser_login(page, admin)
+    page.goto("/directory/import")
+    page.set_input_files("#file", str(bad))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#import-errors")
+    assert "NOPE" in page.locator("#import-errors").inner_text()
+    assert page.locator("#confirm-form").count() == 0
+    page.goto("/directory/import")
+    page.set_input_files("#file", str(good))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#confirm-form")
+    screenshot(page, "directory-import-preview")
+    db.session.rollback()
+    assert db.session.query(Unit).count() == 0
+    page.click("#confirm-form button[type=submit]")
+    page.wait_for_url("**/directory/units")
+    db.session.rollback()
+    assert {u.code for u in db.session.query(Unit)} == {"01", "001"}
