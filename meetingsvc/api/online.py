@@ -33,25 +33,30 @@ def _point(meeting, point_id) -> BridgePoint:
     return point
 
 
-def point_json(point: BridgePoint) -> dict:
-    unit = point.unit
+def point_json(row) -> dict:
+    """A bridge point as JSON, from a row of online.services.point_rows."""
     return {
-        "id": point.id,
-        "label": point.label,
-        "unit": {"id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind} if unit else None,
-        "site_name": point.site_name,
-        "is_host": point.is_host,
-        "address": point.address,
-        "contact_person_id": point.contact_person_id,
-        "contact_name": point.contact_name,
-        "contact_phone": point.contact_phone,
-        "planned_participants": point.planned_participants,
-        "actual_participants": point.actual_participants,
-        "connection_status": point.connection_status,
-        "connection_note": point.connection_note,
-        "checked_at": point.checked_at.isoformat() if point.checked_at else None,
-        "checked_by_id": point.checked_by_id,
+        "id": row.id,
+        "label": row.label,
+        "unit": {"id": row.unit_id, "code": row.unit_code, "name": row.unit_name, "kind": row.unit_kind}
+        if row.unit_id else None,
+        "site_name": row.site_name,
+        "is_host": row.is_host,
+        "address": row.address,
+        "contact_person_id": row.contact_person_id,
+        "contact_name": row.contact_name,
+        "contact_phone": row.contact_phone,
+        "planned_participants": row.planned_participants,
+        "actual_participants": row.actual_participants,
+        "connection_status": row.connection_status,
+        "connection_note": row.connection_note,
+        "checked_at": row.checked_at.isoformat() if row.checked_at else None,
+        "checked_by_id": row.checked_by_id,
     }
+
+
+def _points_json(meeting_id, point_ids=None) -> list[dict]:
+    return [point_json(r) for r in services.point_rows(meeting_id, point_ids)]
 
 
 def _totals_json(totals: services.Totals) -> dict:
@@ -66,7 +71,6 @@ def _editor() -> bool:
 def online_endpoints(meeting_id):
     meeting = _meeting(meeting_id)
     if request.method == "GET":
-        points = services.points_of(meeting.id)
         return jsonify(
             meeting_id=meeting.id,
             mode=meeting.mode,
@@ -77,7 +81,7 @@ def online_endpoints(meeting_id):
                     "meeting_code": meeting.online_meeting_code, "passcode": meeting.passcode,
                     "dial_in": meeting.dial_in},
             totals=_totals_json(services.meeting_totals(meeting)),
-            endpoints=[point_json(p) for p in points],
+            endpoints=_points_json(meeting.id),
         )
     if not _editor():
         return error(403, "Your account may not do this.")
@@ -103,13 +107,13 @@ def online_endpoints(meeting_id):
         result = services.add_points_bulk(meeting, kind=selection.get("kind"), **ints,
                                           planned_participants=data.get("planned_participants"), user=current_user)
         return jsonify(added=len(result.added), skipped=result.skipped,
-                       endpoints=[point_json(p) for p in result.added],
+                       endpoints=_points_json(meeting.id, [p.id for p in result.added]),
                        totals=_totals_json(services.meeting_totals(meeting)))
     unknown = set(data) - set(SINGLE_FIELDS)
     if unknown:
         return error(400, "Unknown fields.", fields={k: "unknown field" for k in sorted(unknown)})
     point = services.add_point(meeting, data, user=current_user)
-    return jsonify(point_json(point)), 201
+    return jsonify(_points_json(meeting.id, [point.id])[0]), 201
 
 
 @bp.route("/meetings/<int:meeting_id>/endpoints/<int:point_id>", methods=["PATCH", "DELETE"],
@@ -131,7 +135,7 @@ def online_endpoint(meeting_id, point_id):
         db.session.rollback()
         return error(403, "Technicians may change only actual participants and the connection check.",
                      fields={k: "not allowed" for k in str(exc).split(", ")})
-    return jsonify(point_json(point))
+    return jsonify(_points_json(meeting.id, [point_id])[0])
 
 
 _POINT = {

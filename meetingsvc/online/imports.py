@@ -148,11 +148,10 @@ def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
                             "site names. Use the template."))
     index = {key: i for i, key in enumerate(header) if key}
 
-    points = services.points_of(meeting.id)
-    by_unit = {p.unit_id: p for p in points if p.unit_id}
+    points = services.point_rows(meeting.id)
+    by_code = {str(p.unit_code).strip().casefold(): p for p in points if p.unit_code}
     by_site = {fold(p.site_name): p for p in points if p.site_name}
-    codes = {str(r.code).strip().casefold(): r.id for r in db.session.execute(sa.select(Unit.code, Unit.id))}
-    result, seen = UploadResult(), {}
+    result, seen, unknown_codes = UploadResult(), {}, []
 
     def cell(row, key):
         i = index.get(key)
@@ -169,14 +168,9 @@ def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
         point = None
         if code not in (None, ""):
             code_text = str(int(code) if isinstance(code, float) and code.is_integer() else code).strip()
-            unit_id = codes.get(code_text.casefold())
-            if unit_id is None:
-                result.errors.append((number, _("unknown unit code %(code)s", code=code_text)))
-                continue
-            point = by_unit.get(unit_id)
+            point = by_code.get(code_text.casefold())
             if point is None:
-                result.errors.append((number, _("unit %(code)s is not a bridge point of this meeting",
-                                                code=code_text)))
+                unknown_codes.append((number, code_text))
                 continue
         elif site not in (None, ""):
             point = by_site.get(fold(str(site)))
@@ -197,6 +191,14 @@ def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
             continue
         seen[point.id] = number
         result.values[point.id] = value
+    if unknown_codes:
+        # One query tells a code that exists but is not a bridge point from one that exists nowhere.
+        known = {c.casefold() for c in db.session.scalars(
+            sa.select(Unit.code).where(sa.func.lower(Unit.code).in_({c.casefold() for _n, c in unknown_codes})))}
+        for number, code_text in unknown_codes:
+            result.errors.append((number, _("unit %(code)s is not a bridge point of this meeting", code=code_text)
+                                  if code_text.casefold() in known else _("unknown unit code %(code)s", code=code_text)))
+        result.errors.sort()
     if result.errors:
         raise UploadError(_("Nothing was saved: %(n)s rows are wrong.", n=len(result.errors)), result.errors)
     if not result.values:
@@ -217,8 +219,8 @@ def import_actuals(meeting, filename: str, data: bytes, user=None) -> int:
 def template_rows(meeting) -> list[list]:
     header = [str(COLUMNS[k]) for k in COLUMNS]
     rows = [header]
-    for point in services.points_of(meeting.id):
-        rows.append([point.unit.code if point.unit else "", "" if point.unit else point.site_name, point.label,
+    for point in services.point_rows(meeting.id):
+        rows.append([point.unit_code or "", "" if point.unit_id else point.site_name, point.label,
                      point.planned_participants, point.actual_participants])
     return rows
 

@@ -1,11 +1,15 @@
 """Pages of online meetings: the link and bridge points, connection checks, participants after the meeting."""
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from meetingsvc.core.auth import can_see_meeting, roles_required
 from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.i18n import format_number
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import Meeting
 from meetingsvc.online import imports, services
@@ -44,7 +48,35 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 
 
 def _unit_choices(meeting):
-    return [("", "—")] + [(str(u.id), f"{u.name} ({u.code})") for u in services.units_on(services.meeting_day(meeting))]
+    return [("", "—")] + [(str(uid), f"{name} ({code})")
+                          for uid, name, code in services.unit_choices_on(services.meeting_day(meeting))]
+
+
+def _options(choices, selected) -> Markup:
+    """<option>s for a long list (hundreds of units), much faster than WTForms' select widget."""
+    selected = "" if selected is None else str(selected)
+    return Markup("".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in choices))
+
+
+def _page_helpers() -> dict:
+    """Per-request pieces for pages with hundreds of rows: numbers formatted once per value, labels translated
+    once, and the fixed parts of each row's connection-check form built once (3 variants of the select)."""
+    labels = {code: str(label) for code, label in CONNECTION_STATUSES.items()}
+    select = {
+        status: Markup('<select name="connection_status" aria-label="{}">{}</select>').format(
+            _("Connection check"), _options(labels.items(), status))
+        for status in labels
+    }
+    return {
+        "num": lru_cache(maxsize=None)(lambda v: "" if v is None else format_number(v)),
+        "status_labels": labels,
+        "check_select": select,
+        "check_note_attrs": Markup('placeholder="{}" aria-label="{}"').format(
+            _("Note (required for a problem)"), _("Note")),
+        "check_tail": Markup('<button type="submit">{}</button>').format(_("Save")),
+    }
 
 
 def _bulk_choices():
@@ -62,12 +94,13 @@ def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, status=20
         point_form = PointForm(formdata=None)
     if bulk_form is None:
         bulk_form = BulkForm(formdata=None)
+    unit_options = None
     if editable:
-        point_form.unit_id.choices = _unit_choices(meeting)
+        unit_options = _options(_unit_choices(meeting), point_form.unit_id.data)
         bulk_form.selection.choices = _bulk_choices()
         bulk_form.parent_id.choices = [("", _("any unit"))] + [
             (str(u.id), u.name) for u in services.parent_choices(day)]
-    points = services.points_of(meeting.id)
+    points = services.point_rows(meeting.id)
     return render_template(
         "online/meeting.html",
         meeting=meeting,
@@ -78,8 +111,9 @@ def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, status=20
         can_check=services.can_record(current_user),
         link_form=link_form,
         point_form=point_form,
+        unit_options=unit_options,
         bulk_form=bulk_form,
-        statuses=CONNECTION_STATUSES,
+        **_page_helpers(),
         providers=[str(p) for p in services.PROVIDER_SUGGESTIONS],
         origins=[str(p) for p in services.ORIGIN_NETWORK_SUGGESTIONS],
     ), status
@@ -216,9 +250,10 @@ def edit_point(point_id):
 
 
 def _attendance_page(meeting, *, errors=None, typed=None, upload_form=None, upload_errors=None, status=200):
-    points = services.points_of(meeting.id)
+    points = services.point_rows(meeting.id)
     return render_template(
         "online/attendance.html",
+        **_page_helpers(),
         meeting=meeting,
         points=points,
         totals=services.meeting_totals(meeting),
@@ -250,7 +285,7 @@ def attendance(meeting_id):
         flash(_("Nothing was saved: correct the fields marked below."), "error")
         return _attendance_page(meeting, errors=exc.fields, typed=request.form, status=400)
     flash(_("Participants saved (%(n)s bridge points changed).", n=changed), "success")
-    return redirect(url_for("online.attendance", meeting_id=meeting.id))
+    return redirect(url_for("online.attendance", meeting_id=meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance/upload", methods=["POST"])
@@ -267,7 +302,7 @@ def upload(meeting_id):
         db.session.rollback()
         return _attendance_page(meeting, upload_form=form, upload_errors=exc, status=400)
     flash(_("%(n)s rows saved from %(file)s.", n=saved, file=storage.filename), "success")
-    return redirect(url_for("online.attendance", meeting_id=meeting.id))
+    return redirect(url_for("online.attendance", meeting_id=meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance/template.<any(xlsx, csv):fmt>")
