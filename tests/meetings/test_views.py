@@ -166,3 +166,24 @@ def test_the_form_page_has_no_external_resources(db, client, login_as):
     login_as("secretary")
     html = client.get("/meetings/new").get_data(as_text=True)
     assert "booking.js" in html and "http://" not in html and "https://" not in html
+
+
+def test_a_repeating_meeting_through_the_form_and_cancel_the_rest(db, client, login_as, booking):
+    login_as("secretary")
+    response = client.post("/meetings/new", data={**_form(booking), "repeat_freq": "weekly", "repeat_interval": "1",
+                                                  "repeat_count": "3", "accept_warnings": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    rows = db.session.scalars(sa.select(Meeting).order_by(Meeting.start_at)).all()
+    assert len(rows) == 3 and len({m.series_id for m in rows}) == 1
+    html = client.get(f"/meetings/{rows[1].id}/cancel").get_data(as_text=True)
+    assert 'name="scope"' in html
+    client.post(f"/meetings/{rows[1].id}/cancel", data={"reason": "Hết nhiệm vụ", "scope": "following"})
+    db.session.expire_all()
+    assert [m.status for m in db.session.scalars(sa.select(Meeting).order_by(Meeting.start_at))] == [
+        "scheduled", "cancelled", "cancelled"]
+
+
+def test_a_repeat_without_an_end_is_refused_next_to_the_field(db, client, login_as, booking):
+    login_as("secretary")
+    html = client.post("/meetings/new", data={**_form(booking), "repeat_freq": "weekly"}).get_data(as_text=True)
+    assert "has-error" in html and _count(db) == 0
