@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased
 
 from meetingsvc.core.audit import record
 from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.core.time import local_day_bounds, local_to_utc, local_today, to_local, week_start
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
-from meetingsvc.meetings.models import Attendee, Meeting, MeetingLeader, ScheduleRevision
+from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader, ScheduleRevision
 from meetingsvc.meetings.visibility import present
 
 # Sessions of the day as the schedule prints them, in order.
@@ -93,16 +94,50 @@ def _unit_clause(unit_id):
     return sa.or_(Meeting.preparing_unit_id == unit_id, Meeting.id.in_(invited))
 
 
-def week_meetings(monday: date, *, filters: WeekFilters | None = None, statuses=None) -> list[Meeting]:
-    """Meetings overlapping the week, with chair, room, unit, leaders and attendees loaded in a fixed number of
-    queries (one for the meetings, one each for leaders and attendees), ordered by start."""
+def overlapping(start: datetime, end: datetime):
+    """SQL condition: the meeting overlaps [start, end).
+
+    A meeting lasts at most MAX_MEETING_HOURS, so one that overlaps starts at most that long before `start`:
+    the lower bound makes the condition a narrow range scan of the start_at index whatever the table's size
+    (without it, the planner may prefer scanning every meeting of a status).
+    """
+    longest = timedelta(hours=current_app.config.get("MAX_MEETING_HOURS", 120))
+    return sa.and_(Meeting.start_at >= start - longest, Meeting.start_at < end, Meeting.end_at > start)
+
+
+def _person_label(title, full_name) -> str:
+    """As Person.label: 'Phó Chủ tịch Nguyễn Văn A'."""
+    return f"{title or ''} {full_name}".strip()
+
+
+def _place_label(location, room_name, building) -> str:
+    """As Meeting.location_label: the room (with its building) or the external location."""
+    if room_name:
+        return f"{room_name}, {building}" if building else room_name
+    return location or ""
+
+
+def schedule_snapshots(start: datetime, end: datetime, *, filters: WeekFilters | None = None,
+                       statuses=None) -> dict[int, dict]:
+    """{meeting id: snapshot} for the meetings overlapping [start, end), ordered by start.
+
+    Three column queries whatever the number of meetings (meetings with chair, room and preparing unit; their
+    leaders; their attendees), no ORM objects: the week page with hundreds of meetings stays fast. The
+    snapshot is what the schedule shows and what a publication stores.
+    """
     filters = filters or WeekFilters()
-    start, end = week_bounds(monday)
+    chair, preparing = aliased(Person), aliased(Unit)
     query = (
-        sa.select(Meeting)
-        .where(Meeting.start_at < end, Meeting.end_at > start)
+        sa.select(Meeting.id, Meeting.start_at, Meeting.end_at, Meeting.day_part, Meeting.title, Meeting.agenda,
+                  Meeting.kind, Meeting.mode, Meeting.status, Meeting.status_reason, Meeting.classification,
+                  Meeting.location, Meeting.room_id, Meeting.chair_id, Meeting.preparing_unit_id,
+                  chair.title.label("chair_title"), chair.full_name.label("chair_name"),
+                  Room.name.label("room_name"), Room.building, preparing.name.label("preparing_name"))
+        .outerjoin(chair, chair.id == Meeting.chair_id)
+        .outerjoin(Room, Room.id == Meeting.room_id)
+        .outerjoin(preparing, preparing.id == Meeting.preparing_unit_id)
+        .where(overlapping(start, end))
         .order_by(Meeting.start_at, Meeting.id)
-        .options(selectinload(Meeting.leaders), selectinload(Meeting.attendees))
     )
     if statuses:
         query = query.where(Meeting.status.in_(statuses))
@@ -112,7 +147,59 @@ def week_meetings(monday: date, *, filters: WeekFilters | None = None, statuses=
         query = query.where(Meeting.room_id == filters.room_id)
     if filters.unit_id:
         query = query.where(_unit_clause(filters.unit_id))
-    return list(db.session.scalars(query).unique())
+    snapshots = {}
+    for row in db.session.execute(query):
+        snapshots[row.id] = {
+            "start_at": row.start_at.isoformat(),
+            "end_at": row.end_at.isoformat(),
+            "day_part": row.day_part,
+            "title": row.title,
+            "agenda": row.agenda or "",
+            "kind": row.kind,
+            "mode": row.mode,
+            "status": row.status,
+            "status_reason": row.status_reason or "",
+            "classification": row.classification,
+            "location": _place_label(row.location, row.room_name, row.building),
+            "room_id": row.room_id,
+            "chair_id": row.chair_id,
+            "chair": _person_label(row.chair_title, row.chair_name) if row.chair_id else "",
+            "leaders": [],
+            "attendees": [],
+            "preparing_unit_id": row.preparing_unit_id,
+            "preparing_unit": row.preparing_name or "",
+        }
+    if not snapshots:
+        return snapshots
+    ids = list(snapshots)
+    leaders = db.session.execute(
+        sa.select(MeetingLeader.meeting_id, MeetingLeader.person_id, MeetingLeader.role, Person.title,
+                  Person.full_name)
+        .join(Person, Person.id == MeetingLeader.person_id)
+        .where(MeetingLeader.meeting_id.in_(ids))
+    )
+    for row in leaders:
+        snapshots[row.meeting_id]["leaders"].append([row.person_id, row.role, _person_label(row.title, row.full_name)])
+    for data in snapshots.values():
+        data["leaders"].sort()
+    attendees = db.session.execute(
+        sa.select(Attendee.meeting_id, Attendee.person_id, Attendee.unit_id, Person.title, Person.full_name,
+                  Unit.name.label("unit_name"))
+        .outerjoin(Person, Person.id == Attendee.person_id)
+        .outerjoin(Unit, Unit.id == Attendee.unit_id)
+        .where(Attendee.meeting_id.in_(ids))
+        .order_by(Attendee.id)
+    )
+    for row in attendees:
+        label = _person_label(row.title, row.full_name) if row.person_id else row.unit_name
+        snapshots[row.meeting_id]["attendees"].append([row.person_id, row.unit_id, label])
+    return snapshots
+
+
+def schedule_entries(start: datetime, end: datetime, *, filters: WeekFilters | None = None, statuses=None,
+                     as_of: datetime | None = None) -> list["ScheduleEntry"]:
+    return [ScheduleEntry(meeting_id, data, as_of)
+            for meeting_id, data in schedule_snapshots(start, end, filters=filters, statuses=statuses).items()]
 
 
 def live_statuses(user) -> tuple[str, ...]:
@@ -138,30 +225,6 @@ def filter_choices():
 # ---- snapshots and publication ---------------------------------------------------------------------------
 
 
-def snapshot(meeting: Meeting) -> dict:
-    """What the schedule publishes of a meeting, as plain JSON (the fingerprint compared between revisions)."""
-    return {
-        "start_at": meeting.start_at.isoformat(),
-        "end_at": meeting.end_at.isoformat(),
-        "day_part": meeting.day_part,
-        "title": meeting.title,
-        "agenda": meeting.agenda or "",
-        "kind": meeting.kind,
-        "mode": meeting.mode,
-        "status": meeting.status,
-        "status_reason": meeting.status_reason or "",
-        "classification": meeting.classification,
-        "location": meeting.location_label or "",
-        "room_id": meeting.room_id,
-        "chair_id": meeting.chair_id,
-        "chair": meeting.chair.label if meeting.chair else "",
-        "leaders": sorted([link.person_id, link.role, link.person.label] for link in meeting.leaders),
-        "attendees": [[a.person_id, a.unit_id, a.label] for a in meeting.attendees],
-        "preparing_unit_id": meeting.preparing_unit_id,
-        "preparing_unit": meeting.preparing_unit.name if meeting.preparing_unit else "",
-    }
-
-
 def change_of(before: dict | None, after: dict) -> str | None:
     """'added', 'postponed', 'cancelled', 'changed' or None, from the previous snapshot to this one."""
     if before is None:
@@ -184,9 +247,17 @@ def get_revision(monday: date, number: int) -> ScheduleRevision | None:
     )
 
 
-def revisions_of(monday: date) -> list[ScheduleRevision]:
-    return db.session.scalars(
-        sa.select(ScheduleRevision).where(ScheduleRevision.week_start == monday).order_by(ScheduleRevision.revision)
+def latest_revision_number(monday: date) -> int | None:
+    """The number of the week's latest publication, without loading its entries."""
+    return db.session.scalar(sa.select(sa.func.max(ScheduleRevision.revision)).where(
+        ScheduleRevision.week_start == monday))
+
+
+def revisions_of(monday: date):
+    """(revision, published_at) of every publication of the week, without their entries."""
+    return db.session.execute(
+        sa.select(ScheduleRevision.revision, ScheduleRevision.published_at)
+        .where(ScheduleRevision.week_start == monday).order_by(ScheduleRevision.revision)
     ).all()
 
 
@@ -201,7 +272,8 @@ def publish_week(monday: date, user=None) -> ScheduleRevision:
         raise ValidationError({"week": _("A week starts on a Monday.")})
     for _attempt in range(PUBLISH_ATTEMPTS):
         try:
-            entries = {str(m.id): snapshot(m) for m in week_meetings(monday, statuses=PUBLISHED_STATUSES)}
+            entries = {str(k): v for k, v in schedule_snapshots(*week_bounds(monday),
+                                                                statuses=PUBLISHED_STATUSES).items()}
             previous = latest_revision(monday)
             revision = ScheduleRevision(
                 week_start=monday,
@@ -248,12 +320,15 @@ class _Named:
         return self.label
 
 
-class PublishedEntry:
-    """A meeting as a revision published it; looks to templates and to present() like a Meeting."""
+class ScheduleEntry:
+    """A meeting as the schedule shows it, live or as a revision published it, from its snapshot.
+
+    Looks to templates and to present() like a Meeting (present() masks it like one).
+    """
 
     is_masked = False
 
-    def __init__(self, meeting_id: int, data: dict, published_at: datetime):
+    def __init__(self, meeting_id: int, data: dict, as_of: datetime | None = None):
         self.id = meeting_id
         self.data = data
         self.start_at = datetime.fromisoformat(data["start_at"])
@@ -276,7 +351,7 @@ class PublishedEntry:
         self.preparing_unit_id = data["preparing_unit_id"]
         self.preparing_unit = _Named(data["preparing_unit"]) if data["preparing_unit"] else None
         self.sequence = 0
-        self.updated_at = published_at
+        self.updated_at = as_of
 
     @property
     def is_classified(self) -> bool:
@@ -300,12 +375,12 @@ class PublishedEntry:
         return ids | ({self.preparing_unit_id} if self.preparing_unit_id else set())
 
     def __repr__(self):
-        return f"<PublishedEntry {self.id} {self.title[:30]!r}>"
+        return f"<ScheduleEntry {self.id} {self.title[:30]!r}>"
 
 
-def published_entries(revision: ScheduleRevision, filters: WeekFilters | None = None) -> list[PublishedEntry]:
+def published_entries(revision: ScheduleRevision, filters: WeekFilters | None = None) -> list[ScheduleEntry]:
     filters = filters or WeekFilters()
-    entries = [PublishedEntry(int(key), data, revision.published_at) for key, data in revision.entries.items()]
+    entries = [ScheduleEntry(int(key), data, revision.published_at) for key, data in revision.entries.items()]
     if filters.leader_id:
         entries = [e for e in entries if filters.leader_id in e.leader_ids()]
     if filters.room_id:
@@ -320,7 +395,7 @@ def published_entries(revision: ScheduleRevision, filters: WeekFilters | None = 
 
 @dataclass
 class Row:
-    meeting: object  # a Meeting, a PublishedEntry or a MaskedMeeting
+    meeting: object  # a ScheduleEntry or a MaskedMeeting
     change: str | None = None
 
 
@@ -394,23 +469,22 @@ def build_week(monday: date, user, *, version: str = "draft", filters: WeekFilte
         items = published_entries(revision, filters)
         before = previous.entries if previous else None
         current_keys = set(revision.entries)
-        removed_source = [PublishedEntry(int(k), d, previous.published_at)
+        removed_source = [ScheduleEntry(int(k), d, previous.published_at)
                           for k, d in (before or {}).items() if k not in current_keys]
     else:
         revision = latest_revision(monday)
-        items = week_meetings(monday, filters=filters, statuses=live_statuses(user))
+        items = schedule_entries(*week_bounds(monday), filters=filters, statuses=live_statuses(user))
         before = revision.entries if revision else None
         live_keys = {str(m.id) for m in items}
         removed_source = []
         if before and not filters.any:
             gone = [int(k) for k in before if k not in live_keys]
-            removed_source = [PublishedEntry(k, before[str(k)], revision.published_at) for k in sorted(gone)]
+            removed_source = [ScheduleEntry(k, before[str(k)], revision.published_at) for k in sorted(gone)]
     rows = []
     for item in items:
         change = None
         if before is not None and item.status in PUBLISHED_STATUSES:
-            data = item.data if isinstance(item, PublishedEntry) else snapshot(item)
-            change = change_of(before.get(str(item.id)), data)
+            change = change_of(before.get(str(item.id)), item.data)
         shown = present(item, user)
         if getattr(shown, "is_masked", False) and filters.unit_id:
             continue  # a unit is not part of what a busy slot shows: don't let the filter reveal it
@@ -452,7 +526,7 @@ GRID_START, GRID_END, SLOT_MINUTES = time(7), time(21), 15
 
 @dataclass
 class Block:
-    meeting: object  # a Meeting or a MaskedMeeting
+    meeting: object  # a ScheduleEntry or a MaskedMeeting
     column: int  # 1-based room column
     row_start: int  # 1-based grid line of the slot grid (07:00 is line 1)
     row_end: int
@@ -483,16 +557,10 @@ def _slot_line(moment: datetime, day: date, *, round_up: bool) -> int:
 
 
 def room_days(first: date, last: date, user, *, rooms: list[Room]) -> list[RoomDay]:
-    """Active bookings of `rooms` from `first` to `last`, as blocks on a grid per day (one query)."""
+    """Active bookings of `rooms` from `first` to `last`, as blocks on a grid per day (three queries)."""
     start, end = local_day_bounds(first, last)
     columns = {room.id: index + 1 for index, room in enumerate(rooms)}
-    meetings = db.session.scalars(
-        sa.select(Meeting)
-        .where(Meeting.start_at < end, Meeting.end_at > start, Meeting.room_id.in_(list(columns)),
-               Meeting.status.in_(("draft", "scheduled", "held")))
-        .order_by(Meeting.start_at, Meeting.id)
-        .options(selectinload(Meeting.leaders), selectinload(Meeting.attendees))
-    ).unique().all() if columns else []
+    meetings = [e for e in schedule_entries(start, end, statuses=ACTIVE_STATUSES) if e.room_id in columns]
     days = []
     day = first
     while day <= last:

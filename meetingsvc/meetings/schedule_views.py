@@ -45,7 +45,7 @@ def _day_arg() -> date:
 def week():
     monday = _week_from_args()
     filters = schedule.WeekFilters(_id_arg("leader"), _id_arg("room"), _id_arg("unit"))
-    latest = schedule.latest_revision(monday)
+    latest = schedule.latest_revision_number(monday)
     default = "draft" if current_user.role in BOOKING_ROLES or latest is None else "published"
     version = request.args.get("version", default)
     if version not in ("draft", "published"):
