@@ -255,3 +255,17 @@ def test_template_downloads(client, login_as, online_meeting, city, add_points):
     assert "attachment" in response.headers["Content-Disposition"]
     response = client.get(f"/online/meetings/{meeting.id}/attendance/template.csv")
     assert "Q2" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["secretary", "technician"])
+def test_typed_text_is_escaped_in_the_points_table(client, login_as, online_meeting, role):
+    login_as(role)
+    meeting = online_meeting()
+    db.session.add(BridgePoint(meeting_id=meeting.id, site_name='<script>alert("x")</script>',
+                               address='"><img src=x onerror=alert(1)>', contact_name="<b>A</b>",
+                               connection_status="problem", connection_note='"><svg onload=alert(2)>'))
+    db.session.commit()
+    html = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+    for raw in ('<script>alert("x")', "<img src=x", "<b>A</b>", "<svg onload"):
+        assert raw not in html
+    assert "&lt;script&gt;" in html and "&#34;&gt;&lt;img" in html
