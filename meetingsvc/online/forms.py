@@ -4,17 +4,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from meetingsvc.meetings.models import MODES
 from meetingsvc.online.models import CONNECTION_STATUSES, MAX_PARTICIPANTS_PER_POINT
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 PARTICIPANTS = [Optional(), NumberRange(min=0, max=MAX_PARTICIPANTS_PER_POINT,
                                         message=_l("Between 0 and %(max)s.", max=MAX_PARTICIPANTS_PER_POINT))]
 
 
 class LinkForm(FlaskForm):
-    mode = SelectField(_l("Mode"), choices=list(MODES.items()))
+    mode = SelectField(_l("Mode"), choices=choices(MODES.items()))
     online_provider = StringField(_l("Provider"), filters=[lambda v: (v or "").strip()])
     join_url = StringField(_l("Join URL"), filters=[lambda v: (v or "").strip()])
     online_meeting_code = StringField(_l("Meeting ID"))
@@ -42,7 +48,7 @@ class PointEditForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"))
     planned_participants = IntegerField(_l("Planned participants"), validators=PARTICIPANTS)
     actual_participants = IntegerField(_l("Actual participants"), validators=PARTICIPANTS)
-    connection_status = SelectField(_l("Connection check"), choices=list(CONNECTION_STATUSES.items()))
+    connection_status = SelectField(_l("Connection check"), choices=choices(CONNECTION_STATUSES.items()))
     connection_note = StringField(_l("Note"))
 
 

@@ -13,7 +13,7 @@ from meetingsvc.core.i18n import format_number
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import Meeting
 from meetingsvc.online import imports, services
-from meetingsvc.online.forms import BulkForm, LinkForm, PointEditForm, PointForm, UploadForm
+from meetingsvc.online.forms import BulkForm, LinkForm, PointEditForm, PointForm, UploadForm, choices
 from meetingsvc.online.models import CONNECTION_STATUSES, BridgePoint
 
 bp = Blueprint("online", __name__, url_prefix="/online")
@@ -97,9 +97,9 @@ def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, status=20
     unit_options = None
     if editable:
         unit_options = _options(_unit_choices(meeting), point_form.unit_id.data)
-        bulk_form.selection.choices = _bulk_choices()
-        bulk_form.parent_id.choices = [("", _("any unit"))] + [
-            (str(u.id), u.name) for u in services.parent_choices(day)]
+        bulk_form.selection.choices = choices(_bulk_choices())
+        bulk_form.parent_id.choices = choices([("", _("any unit"))] + [
+            (str(u.id), u.name) for u in services.parent_choices(day)])
     points = services.point_rows(meeting.id)
     return render_template(
         "online/meeting.html",
@@ -147,7 +147,6 @@ def save_link(meeting_id):
 def add_point(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = PointForm()
-    form.unit_id.choices = _unit_choices(meeting)
     if form.validate_on_submit():
         try:
             point = services.add_point(meeting, {name: form[name].data for name in (
