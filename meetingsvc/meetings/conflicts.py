@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import lazyload
 
 from meetingsvc.core import workdays
 from meetingsvc.core.db import utcnow
@@ -101,7 +102,7 @@ def _overlapping(start_at, end_at, exclude_ids):
         Meeting.start_at < end_at,
         Meeting.start_at > start_at - timedelta(hours=max_hours),
         Meeting.end_at > start_at,
-    ).order_by(Meeting.start_at, Meeting.id)
+    ).order_by(Meeting.start_at, Meeting.id).options(lazyload("*"))  # related rows only if a message needs them
     if exclude_ids:
         query = query.where(Meeting.id.not_in(exclude_ids))
     return query
@@ -168,7 +169,7 @@ def _busy_people(c: Candidate, user) -> list[Issue]:
 def _capacity(c: Candidate) -> list[Issue]:
     if not c.room_id:
         return []
-    room = db.session.get(Room, c.room_id)
+    room = db.session.get(Room, c.room_id)  # already in the session from validation: no query
     # A whole unit invited counts as one person (it usually sends one representative).
     invited = len(set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set()))
     invited += len(set(c.attendee_unit_ids))

@@ -92,9 +92,9 @@ def snapshot(meeting) -> dict:
         "room": meeting.room.name if meeting.room else "",
         "location": meeting.location,
         "chair": meeting.chair.label if meeting.chair else "",
-        "co_chairs": ", ".join(p.label for p in meeting.co_chairs),
-        "attending_leaders": ", ".join(p.label for p in meeting.attending_leaders),
-        "attendees": "; ".join(a.label for a in meeting.attendees),
+        "co_chairs": ", ".join(sorted(p.label for p in meeting.co_chairs)),
+        "attending_leaders": ", ".join(sorted(p.label for p in meeting.attending_leaders)),
+        "attendees": "; ".join(sorted(a.label for a in meeting.attendees)),
         "preparing_unit": meeting.preparing_unit.name if meeting.preparing_unit else "",
         "classification": meeting.classification,
         "mode": meeting.mode,
@@ -103,9 +103,35 @@ def snapshot(meeting) -> dict:
     }
 
 
-def _reload(meeting) -> None:
-    db.session.flush()
-    db.session.expire(meeting, ["room", "chair", "preparing_unit", "leaders", "attendees"])
+def snapshot_of_values(values: dict, status_reason: str = "") -> dict:
+    """The same as `snapshot`, from checked values (validation.clean keeps the names it loaded): no query."""
+    names = values["labels"]
+
+    def person(pid):
+        return names[("Person", pid)]
+
+    start, end = to_local(values["start_at"]), to_local(values["end_at"])
+    return {
+        "title": values["title"],
+        "kind": values["kind"],
+        "start": f"{start:%d/%m/%Y %H:%M}",
+        "end": f"{end:%d/%m/%Y %H:%M}",
+        "day_part": values["day_part"],
+        "status": values["status"],
+        "status_reason": status_reason,
+        "room": names[("Room", values["room_id"])] if values["room_id"] else "",
+        "location": values["location"],
+        "chair": person(values["chair_id"]) if values["chair_id"] else "",
+        "co_chairs": ", ".join(sorted(person(i) for i in values["co_chair_ids"])),
+        "attending_leaders": ", ".join(sorted(person(i) for i in values["attending_leader_ids"])),
+        "attendees": "; ".join(sorted([person(i) for i in values["attendee_person_ids"]]
+                                      + [names[("Unit", i)] for i in values["attendee_unit_ids"]])),
+        "preparing_unit": names[("Unit", values["preparing_unit_id"])] if values["preparing_unit_id"] else "",
+        "classification": values["classification"],
+        "mode": values["mode"],
+        "is_urgent": values["is_urgent"],
+        "agenda": values["agenda"],
+    }
 
 
 def _changes(before: dict, after: dict) -> tuple[dict, dict]:
@@ -236,9 +262,8 @@ def create_meeting(data: dict, user, accept_warnings: bool = False) -> Meeting:
         db.session.add(meeting)
         created.append(meeting)
     _flush_guarded([c for c, _label in candidates], user)
-    for meeting in created:
-        _reload(meeting)
-        record("create", meeting, user=user, after=snapshot(meeting),
+    for meeting, v in zip(created, occurrences, strict=True):
+        record("create", meeting, user=user, after=snapshot_of_values(v),
                summary=_("Part of a repeating series (%(rule)s).", rule=values["rrule"]) if series else "")
     _flush_guarded([c for c, _label in candidates], user, commit=True)
     return created[0]
@@ -263,8 +288,7 @@ def update_meeting(meeting: Meeting, data: dict, user, accept_warnings: bool = F
     _apply(meeting, values)
     meeting.updated_by_id = getattr(user, "id", None)
     _flush_guarded([candidate], user)
-    _reload(meeting)
-    after = snapshot(meeting)
+    after = snapshot_of_values(values, meeting.status_reason)
     old, new = _changes(before, after)
     if not new:
         db.session.rollback()

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import lazyload
 
 from meetingsvc.auth.models import CLASSIFICATIONS
 from meetingsvc.core.errors import ValidationError
@@ -259,7 +260,8 @@ def _text(data, key, errors, required=False) -> str:
 def _existing(model, ids: list[int], field: str, errors: dict, *, active=True, extra=None) -> list:
     if not ids:
         return []
-    rows = {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
+    rows = {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids))
+                                                      .options(lazyload("*")))}
     missing = [i for i in ids if i not in rows]
     if missing:
         errors[field] = _("Unknown: %(ids)s.", ids=", ".join(map(str, missing)))
@@ -274,6 +276,10 @@ def _existing(model, ids: list[int], field: str, errors: dict, *, active=True, e
             errors[field] = message
             return []
     return [rows[i] for i in ids]
+
+
+def label_of(row) -> str:
+    return row.label if isinstance(row, Person) else row.name
 
 
 def repeat_rule(repeat, start_at: datetime | None, errors: dict) -> str | None:
@@ -379,6 +385,7 @@ def clean(data: dict) -> dict:
     room_id = _id(data.get("room_id"), "room_id", errors)
     unit_id = _id(data.get("preparing_unit_id"), "preparing_unit_id", errors)
     lists = {key: _id_list(data.get(key), key, errors) for key in ID_LISTS}
+    labels: dict[tuple[str, int], str] = {}
     chair = _existing(Person, [chair_id] if chair_id else [], "chair_id", errors)
     out["chair_id"] = chair[0].id if chair else None
     rooms = _existing(
@@ -389,9 +396,14 @@ def clean(data: dict) -> dict:
     out["room"] = rooms[0] if rooms else None
     units = _existing(Unit, [unit_id] if unit_id else [], "preparing_unit_id", errors)
     out["preparing_unit_id"] = units[0].id if units else None
+    for row in chair + rooms + units:
+        labels[(type(row).__name__, row.id)] = label_of(row)
     for key in ID_LISTS:
         model = Unit if key == "attendee_unit_ids" else Person
-        out[key] = [row.id for row in _existing(model, lists[key], key, errors)]
+        rows = _existing(model, lists[key], key, errors)
+        out[key] = [row.id for row in rows]
+        labels.update({(type(row).__name__, row.id): label_of(row) for row in rows})
+    out["labels"] = labels
     if out["chair_id"] and out["chair_id"] in lists["co_chair_ids"]:
         errors["co_chair_ids"] = _("The chair cannot also be a co-chair.")
     if set(lists["co_chair_ids"]) & set(lists["attending_leader_ids"]):
