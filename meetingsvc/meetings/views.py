@@ -102,6 +102,8 @@ def edit(meeting_id):
     elif form.validate_on_submit():
         data = form.to_data()
         data.pop("repeat", None)
+        if meeting.status not in ("draft", "scheduled"):
+            data.pop("status")  # held, postponed or cancelled stay so; postpone/move reschedules
         try:
             services.update_meeting(meeting, data, current_user, accept_warnings=form.accept_warnings.data)
         except ValidationError as exc:

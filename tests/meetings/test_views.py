@@ -187,3 +187,23 @@ def test_a_repeat_without_an_end_is_refused_next_to_the_field(db, client, login_
     login_as("secretary")
     html = client.post("/meetings/new", data={**_form(booking), "repeat_freq": "weekly"}).get_data(as_text=True)
     assert "has-error" in html and _count(db) == 0
+
+
+def test_editing_a_cancelled_meeting_keeps_it_cancelled(db, client, login_as, booking, create_meeting, day):
+    meeting = create_meeting(title="Đã hủy", room_id=booking.room.id, chair_id=booking.leader.id, day=day,
+                             status="cancelled")
+    login_as("secretary")
+    html = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert 'name="status"' not in html
+    response = client.post(f"/meetings/{meeting.id}/edit", data={**_form(booking, title="Đã hủy, sửa tiêu đề")})
+    assert response.status_code == 302
+    meeting = db.session.get(Meeting, meeting.id)
+    assert meeting.status == "cancelled" and meeting.title == "Đã hủy, sửa tiêu đề"
+
+
+def test_the_history_shows_status_labels(db, client, login_as, booking, create_meeting):
+    meeting = create_meeting()
+    login_as("secretary")
+    client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "Trùng lịch"})
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "<ins>Hủy</ins>" in html
