@@ -293,3 +293,12 @@ def test_totals_for_meetings_in_one_query(online_meeting, city, add_points, app)
 ])
 def test_shareable_join_url_drops_a_passcode_in_the_query(url, shared):
     assert services.shareable_join_url(url) == shared
+
+
+def test_record_results_clears_a_figure_and_leaves_other_meetings_alone(online_meeting, city, add_points):
+    meeting, other = online_meeting(), online_meeting(title="Khác", day=date(2026, 1, 6))
+    a, b = add_points(meeting, city["districts"][:2], actual=12)
+    foreign = add_points(other, city["districts"][:1], actual=7)[0]
+    assert services.record_results(meeting, {a.id: None, b.id: 13}) == 2
+    db.session.expire_all()
+    assert (a.actual_participants, b.actual_participants, foreign.actual_participants) == (None, 13, 7)
