@@ -18,7 +18,14 @@ from sqlalchemy.orm import aliased
 
 from meetingsvc.core.audit import record
 from meetingsvc.core.errors import ConflictError, ValidationError
-from meetingsvc.core.time import local_day_bounds, local_to_utc, local_today, to_local, week_start
+from meetingsvc.core.time import (
+    local_day_bounds,
+    local_to_utc,
+    local_today,
+    office_zone,
+    to_local,
+    week_start,
+)
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader, ScheduleRevision
@@ -347,11 +354,16 @@ class ScheduleEntry:
         self.chair = _Named(data["chair"]) if data["chair"] else None
         self.co_chairs = [_Named(label) for _pid, role, label in data["leaders"] if role == "co_chair"]
         self.attending_leaders = [_Named(label) for _pid, role, label in data["leaders"] if role == "attend"]
-        self.attendees = [_Named(label) for _pid, _uid, label in data["attendees"]]
+        self.attendees_text = "; ".join(label for _pid, _uid, label in data["attendees"])
         self.preparing_unit_id = data["preparing_unit_id"]
         self.preparing_unit = _Named(data["preparing_unit"]) if data["preparing_unit"] else None
         self.sequence = 0
         self.updated_at = as_of
+
+    @property
+    def attendees(self) -> list[_Named]:
+        # Built on demand: the schedule table uses attendees_text, and a week has hundreds of entries.
+        return [_Named(label) for _pid, _uid, label in self.data["attendees"]]
 
     @property
     def is_classified(self) -> bool:
@@ -397,6 +409,9 @@ def published_entries(revision: ScheduleRevision, filters: WeekFilters | None = 
 class Row:
     meeting: object  # a ScheduleEntry or a MaskedMeeting
     change: str | None = None
+    # Set by group_by_day, in office time: "08:30–10:00", and the end ("17:00 25/11/2026") if on another day.
+    time_text: str = ""
+    until_text: str = ""
 
 
 @dataclass
@@ -409,9 +424,9 @@ class Day:
         return not any(rows for _session, rows in self.sessions)
 
 
-def session_of(meeting, monday: date) -> tuple[date, str]:
+def session_of(meeting, monday: date, zone=None) -> tuple[date, str]:
     """The local day (not before Monday, for a meeting begun the week before) and the session of a meeting."""
-    local = to_local(meeting.start_at)
+    local = meeting.start_at.astimezone(zone or office_zone())
     day = max(local.date(), monday)
     if meeting.day_part == "all_day":
         return day, "all_day"
@@ -424,9 +439,13 @@ def session_of(meeting, monday: date) -> tuple[date, str]:
 
 def group_by_day(monday: date, rows: list[Row]) -> list[Day]:
     """Monday to Friday always; Saturday and Sunday when something happens on them."""
+    zone = office_zone()  # looked up once: a week may hold hundreds of rows
     buckets: dict[date, dict[str, list[Row]]] = {}
     for row in rows:
-        day, session = session_of(row.meeting, monday)
+        day, session = session_of(row.meeting, monday, zone)
+        start, end = row.meeting.start_at.astimezone(zone), row.meeting.end_at.astimezone(zone)
+        row.time_text = f"{start:%H:%M}–{end:%H:%M}"
+        row.until_text = f"{end:%H:%M %d/%m/%Y}" if end.date() != start.date() else ""
         buckets.setdefault(day, {}).setdefault(session, []).append(row)
     days = []
     for offset in range(7):
