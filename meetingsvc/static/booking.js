@@ -54,10 +54,11 @@
       }, 150);
     });
     input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); }  /* Enter picks a name; it never submits the form */
       if (box.hidden) { return; }
       if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); highlight(); e.preventDefault(); }
       else if (e.key === "ArrowUp") { active = Math.max(active - 1, 0); highlight(); e.preventDefault(); }
-      else if (e.key === "Enter") { if (active >= 0) { pick(items[active]); } e.preventDefault(); }
+      else if (e.key === "Enter") { if (active >= 0) { pick(items[active]); } }
       else if (e.key === "Escape") { close(); }
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });

@@ -1,0 +1,43 @@
+"""The booking form in Chromium: pick attendees through the autocomplete (typed without accents), book."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from meetingsvc.meetings.models import Meeting
+from tests.helpers import browser_login, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_attendees_are_picked_by_name_without_accents_and_booked(db, page, create_user, create_person,
+                                                                 create_unit, booking, day):
+    person = create_person(full_name="Nguyễn Thị Hường")
+    unit = create_unit(name="Sở Tài nguyên và Môi trường")
+    user = create_user(role="secretary")
+    browser_login(page, user)
+    page.goto("/meetings/new")
+    page.fill("#title", "Họp về quy hoạch")
+    page.fill("#date", day.isoformat())
+    page.fill("#start", "8h30")
+    page.fill("#end", "10:00")
+    page.select_option("#chair_id", str(booking.leader.id))
+    page.select_option("#room_id", str(booking.room.id))
+    page.fill("#attendee_person_ids-search", "huong")
+    page.click(".lookup[data-name=attendee_person_ids] .suggestions li:has-text('Nguyễn Thị Hường')")
+    page.fill("#attendee_unit_ids-search", "tai nguyen")
+    page.keyboard.press("Enter")  # before the suggestions arrive: must not submit the form
+    page.wait_for_selector(".lookup[data-name=attendee_unit_ids] .suggestions li")
+    page.keyboard.press("Enter")
+    page.fill("#preparing_unit_id-search", "moi truong")
+    page.click(".lookup[data-name=preparing_unit_id] .suggestions li >> nth=0")
+    screenshot(page, "booking-form")
+    page.click("#save")
+    page.wait_for_url(re.compile(r"/meetings/\d+$"))
+    db.session.rollback()  # end the test's read transaction to see what the server wrote
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    assert meeting.preparing_unit_id == unit.id
+    assert {a.person_id for a in meeting.attendees if a.person_id} == {person.id}
+    assert {a.unit_id for a in meeting.attendees if a.unit_id} == {unit.id}
+    assert "Nguyễn Thị Hường" in page.content()
