@@ -469,8 +469,11 @@ def _person_values(row: dict, units: dict) -> dict:
 
 def _apply_people(result: Plan) -> dict:
     units = {u.code.lower(): u for u in db.session.scalars(sa.select(Unit))}
-    for row in result.creates:
-        services.create_person(_person_values(row, units))
+    with db.session.no_autoflush:  # one INSERT batch instead of a flush per row
+        created = [services.create_person(_person_values(row, units), audit=False) for row in result.creates]
+    db.session.flush()
+    for person in created:
+        services.audit_created(person)
     for row, person, _changed in result.updates:
         services.update_person(person, _person_values(row, units))
     return {"created": len(result.creates), "updated": len(result.updates), "unchanged": 0}

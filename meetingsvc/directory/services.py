@@ -493,13 +493,19 @@ def _apply_person(person: Person | None, data: dict, *, partial: bool) -> dict:
     return values
 
 
-def create_person(data: dict) -> Person:
+def create_person(data: dict, *, audit: bool = True) -> Person:
+    """A new person; with audit=False the caller flushes and calls audit_created() (bulk loads: one flush)."""
     values = _apply_person(None, data, partial=False)
     person = Person(is_active=_clean_bool(data, "is_active", True), **values)
     db.session.add(person)
-    db.session.flush()
-    record("create", person, summary=_("Person %(name)s added", name=person.full_name), after=person_snapshot(person))
+    if audit:
+        db.session.flush()
+        audit_created(person)
     return person
+
+
+def audit_created(person: Person) -> None:
+    record("create", person, summary=_("Person %(name)s added", name=person.full_name), after=person_snapshot(person))
 
 
 def update_person(person: Person, data: dict, *, partial: bool = True) -> Person:
