@@ -16,7 +16,6 @@ from icalendar import Timezone, vRecur
 CRLF = b"\r\n"
 MAX_OCTETS = 75
 
-_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 # Control characters are not allowed in iCalendar text (RFC 5545 §3.3.11), except HTAB.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PARAM_NEEDS_QUOTES = re.compile(r"[:;,]")
@@ -24,8 +23,12 @@ _PARAM_NEEDS_QUOTES = re.compile(r"[:;,]")
 
 def escape_text(value: str) -> str:
     """A TEXT value: backslash, semicolon, comma and newline escaped; other controls removed."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value).translate(_TEXT_ESCAPES)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    # Chained str.replace is several times faster than str.translate with a mapping.
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def param_value(value: str) -> str:
@@ -54,14 +57,19 @@ def fold(line: str) -> bytes:
     return b"\r\n ".join(parts) + CRLF
 
 
+def _basic(iso: str) -> str:
+    # '2026-11-22T11:34:24…' -> '20261122T113424' (slicing isoformat() is several times faster than strftime)
+    return iso[0:4] + iso[5:7] + iso[8:10] + "T" + iso[11:13] + iso[14:16] + iso[17:19]
+
+
 def utc_stamp(moment: datetime) -> str:
     """'20261122T043424Z'."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return _basic(moment.astimezone(UTC).isoformat()) + "Z"
 
 
 def local_stamp(moment: datetime, zone: ZoneInfo) -> str:
     """'20261122T113424' (to be written with TZID)."""
-    return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+    return _basic(moment.astimezone(zone).isoformat())
 
 
 class Writer:

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from meetingsvc.auth.models import CLASSIFICATIONS, SECRET_LEVELS, User, hash_token
 from meetingsvc.core.audit import record
@@ -42,7 +42,16 @@ from meetingsvc.core.db import utcnow
 from meetingsvc.core.time import local_day_bounds, local_today, office_zone
 from meetingsvc.directory.models import LEADER_ROLES, Person, Room, Unit
 from meetingsvc.extensions import db
-from meetingsvc.feeds.ics import Writer, escape_text, normalise_rrule, vtimezone
+from meetingsvc.feeds.ics import (
+    Writer,
+    escape_text,
+    local_stamp,
+    normalise_rrule,
+    param_value,
+    utc_stamp,
+    vtimezone,
+)
+from meetingsvc.feeds.loading import load_meetings
 from meetingsvc.feeds.models import FeedToken
 from meetingsvc.meetings.models import KINDS, Attendee, Meeting, MeetingLeader, MeetingSeries
 from meetingsvc.meetings.recurrence import occurrence_starts
@@ -339,27 +348,32 @@ def event_content(shown, ctx: _Context) -> EventContent:
     )
 
 
+_STATUS_LINES = {value: f"STATUS:{value}\r\n".encode() for value in ("TENTATIVE", "CONFIRMED", "CANCELLED")}
+_CLASS_LINES = {value: f"CLASS:{value}\r\n".encode() for value in ("PUBLIC", "PRIVATE", "CONFIDENTIAL")}
+
+
 def _write_event(w: Writer, ctx: _Context, *, uid: str, content: EventContent, start: datetime, end: datetime,
                  stamp: datetime, sequence: int, url: str | None, recurrence_id: datetime | None = None,
                  rrule: str | None = None, exdates=()) -> None:
-    zone = ctx.zone
-    w.line("BEGIN:VEVENT")
+    # Short ASCII lines go in as bytes (no folding needed); everything else through the folding writer.
+    zone, tzid = ctx.zone, ctx.zone.key
+    stamp_text = utc_stamp(stamp)
+    w.raw(b"BEGIN:VEVENT\r\n")
     w.text("UID", uid)
-    w.utc_time("DTSTAMP", stamp)
+    w.raw(f"DTSTAMP:{stamp_text}\r\n".encode())
     if recurrence_id is not None:
         w.local_time("RECURRENCE-ID", recurrence_id, zone)
-    w.local_time("DTSTART", start, zone)
-    w.local_time("DTEND", end, zone)
+    w.raw(f"DTSTART;TZID={tzid}:{local_stamp(start, zone)}\r\nDTEND;TZID={tzid}:{local_stamp(end, zone)}\r\n"
+          .encode())
     if rrule:
         w.property("RRULE", rrule)
     for exdate in exdates:
         w.local_time("EXDATE", exdate, zone)
-    w.property("SEQUENCE", str(sequence))
-    w.utc_time("LAST-MODIFIED", stamp)
+    w.raw(f"SEQUENCE:{sequence}\r\nLAST-MODIFIED:{stamp_text}\r\n".encode())
     w.text("SUMMARY", content.summary)
-    w.property("STATUS", content.status)
-    w.property("CLASS", content.classification)
-    w.property("TRANSP", content.transp)
+    w.raw(_STATUS_LINES[content.status])
+    w.raw(_CLASS_LINES[content.classification])
+    w.raw(b"TRANSP:OPAQUE\r\n")
     if content.location:
         w.text("LOCATION", content.location)
     description = list(content.description)
@@ -370,17 +384,17 @@ def _write_event(w: Writer, ctx: _Context, *, uid: str, content: EventContent, s
     if content.categories:
         w.property("CATEGORIES", ",".join(escape_text(c) for c in content.categories))
     if content.priority:
-        w.property("PRIORITY", str(content.priority))
+        w.raw(f"PRIORITY:{content.priority}\r\n".encode())
     if content.organizer:
-        w.property("ORGANIZER", content.organizer[1], {"CN": content.organizer[0]})
+        w.line(f"ORGANIZER;CN={param_value(content.organizer[0])}:{content.organizer[1]}")
     for name, mail, role, partstat in content.attendees:
-        w.property("ATTENDEE", mail, {"CN": name, "ROLE": role, "PARTSTAT": partstat})
+        w.line(f"ATTENDEE;CN={param_value(name)};ROLE={role};PARTSTAT={partstat}:{mail}")
     if url:
-        w.property("URL", url, {"VALUE": "URI"})
+        w.line(f"URL;VALUE=URI:{url}")
     if content.conference:
         link, label = content.conference
         w.property("CONFERENCE", link, {"VALUE": "URI", "FEATURE": "VIDEO,AUDIO", "LABEL": label})
-    w.line("END:VEVENT")
+    w.raw(b"END:VEVENT\r\n")
 
 
 def _meeting_url(ctx: _Context, meeting_id: int) -> str:
@@ -453,16 +467,6 @@ def _write_series(w: Writer, ctx: _Context, series: MeetingSeries, rows: list[Me
                      url=None if row_masked else _meeting_url(ctx, row.id), recurrence_id=row.original_start_at)
     for row in sorted(singles, key=lambda r: (r.start_at, r.id)):
         _write_single(w, ctx, row)
-
-
-def load_meetings(conditions) -> list[Meeting]:
-    return db.session.scalars(
-        sa.select(Meeting)
-        .where(*conditions)
-        .order_by(Meeting.start_at, Meeting.id)
-        .options(selectinload(Meeting.leaders), selectinload(Meeting.attendees),
-                 selectinload(Meeting.bridge_points))
-    ).unique().all()
 
 
 def subject_of(spec: FeedSpec):
@@ -556,7 +560,9 @@ def meeting_calendar(meeting: Meeting, user, base: str) -> bytes:
 
 
 def cache_dir() -> Path:
-    return Path(current_app.config.get("FEEDS_CACHE_DIR") or Path(current_app.instance_path) / "feed-cache")
+    """FEEDS_CACHE_DIR (config or MEETINGSVC_FEEDS_CACHE_DIR), else <instance>/feed-cache."""
+    configured = current_app.config.get("FEEDS_CACHE_DIR") or os.environ.get("MEETINGSVC_FEEDS_CACHE_DIR")
+    return Path(configured or Path(current_app.instance_path) / "feed-cache")
 
 
 CACHE_MAX_AGE = timedelta(days=2)

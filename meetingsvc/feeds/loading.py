@@ -1,0 +1,180 @@
+"""Loading a feed's meetings fast: plain column queries into small read-only objects.
+
+A feed of thousands of meetings through the ORM (each with its chair, room, unit, leaders, attendees and
+bridge points as mapped objects) costs about a millisecond per meeting; these five column queries and
+slotted objects cost a few microseconds. The objects answer what `event_content`, `present()` and
+`can_see_meeting()` ask of a Meeting, nothing more.
+"""
+
+from collections import defaultdict
+from operator import itemgetter
+
+import sqlalchemy as sa
+
+from meetingsvc.auth.models import SECRET_LEVELS
+from meetingsvc.directory.models import Person, Room, Unit
+from meetingsvc.extensions import db
+from meetingsvc.meetings.models import Attendee, Meeting, MeetingLeader
+from meetingsvc.online.models import BridgePoint
+
+
+class FeedPerson:
+    __slots__ = ("id", "full_name", "title", "email", "label")
+
+    def __init__(self, id, full_name, title, email):  # noqa: A002
+        self.id, self.full_name, self.title, self.email = id, full_name, title, email
+        self.label = f"{title} {full_name}".strip()
+
+
+class FeedUnit:
+    __slots__ = ("id", "name")
+
+    def __init__(self, id, name):  # noqa: A002
+        self.id, self.name = id, name
+
+
+class FeedRoom:
+    __slots__ = ("id", "name", "building")
+
+    def __init__(self, id, name, building):  # noqa: A002
+        self.id, self.name, self.building = id, name, building
+
+    @property
+    def location_label(self) -> str:
+        return f"{self.name}, {self.building}" if self.building else self.name
+
+
+class FeedLeader:
+    __slots__ = ("person_id", "person", "role")
+
+    def __init__(self, person, role):
+        self.person_id, self.person, self.role = person.id, person, role
+
+
+class FeedAttendee:
+    __slots__ = ("person", "unit", "role", "response")
+
+    def __init__(self, person, unit, role, response):
+        self.person, self.unit, self.role, self.response = person, unit, role, response
+
+    @property
+    def person_id(self):
+        return self.person.id if self.person else None
+
+    @property
+    def label(self) -> str:
+        return self.person.label if self.person else self.unit.name
+
+
+class FeedBridgePoint:
+    __slots__ = ("label", "is_host")
+
+    def __init__(self, label, is_host):
+        self.label, self.is_host = label, is_host
+
+
+COLUMNS = (
+    "id", "title", "kind", "status", "status_reason", "mode", "classification", "is_urgent", "chair_id", "room_id",
+    "location", "preparing_unit_id", "agenda", "join_url", "passcode", "online_provider", "series_id",
+    "original_start_at", "is_detached", "sequence", "updated_at", "start_at", "end_at", "day_part",
+)
+
+
+class FeedMeeting(tuple):
+    """A meeting as a feed reads it (same attribute names as Meeting): the row's columns as a tuple, read by
+    property; chair, room, preparing_unit, leaders, attendees and bridge_points set by load_meetings."""
+
+    @property
+    def co_chairs(self):
+        return [link.person for link in self.leaders if link.role == "co_chair"]
+
+    @property
+    def attending_leaders(self):
+        return [link.person for link in self.leaders if link.role == "attend"]
+
+    @property
+    def is_classified(self) -> bool:
+        return self.classification in SECRET_LEVELS
+
+    @property
+    def is_online(self) -> bool:
+        return self.mode in ("online", "hybrid")
+
+    @property
+    def location_label(self) -> str:
+        return self.room.location_label if self.room else self.location
+
+    def involved_person_ids(self) -> set[int]:
+        ids = {link.person_id for link in self.leaders}
+        ids.update(a.person.id for a in self.attendees if a.person is not None)
+        if self.chair_id:
+            ids.add(self.chair_id)
+        return ids
+
+    def __repr__(self):
+        return f"<FeedMeeting {self.id}>"
+
+
+for _index, _name in enumerate(COLUMNS):
+    setattr(FeedMeeting, _name, property(itemgetter(_index)))
+
+
+def load_meetings(conditions) -> list[FeedMeeting]:
+    """The meetings matching `conditions`, ordered by start, with everything a feed writes about them."""
+    # Core queries on the session's connection (same transaction), without the ORM's result machinery.
+    run = db.session.connection().execute
+    ids = sa.select(Meeting.id).where(*conditions).scalar_subquery()
+    rows = run(
+        sa.select(*(getattr(Meeting, c) for c in COLUMNS)).where(*conditions).order_by(Meeting.start_at, Meeting.id)
+    ).all()
+    if not rows:
+        return []
+    leaders = run(
+        sa.select(MeetingLeader.meeting_id, MeetingLeader.person_id, MeetingLeader.role)
+        .where(MeetingLeader.meeting_id.in_(ids)).order_by(MeetingLeader.meeting_id, MeetingLeader.person_id)
+    ).all()
+    attendees = run(
+        sa.select(Attendee.meeting_id, Attendee.person_id, Attendee.unit_id, Attendee.role, Attendee.response)
+        .where(Attendee.meeting_id.in_(ids)).order_by(Attendee.meeting_id, Attendee.id)
+    ).all()
+    points = run(
+        sa.select(BridgePoint.meeting_id, BridgePoint.unit_id, BridgePoint.site_name, BridgePoint.is_host)
+        .where(BridgePoint.meeting_id.in_(ids))
+        .order_by(BridgePoint.meeting_id, BridgePoint.is_host.desc(), BridgePoint.sort_order, BridgePoint.id)
+    ).all()
+
+    chair_at, room_at, unit_at = COLUMNS.index("chair_id"), COLUMNS.index("room_id"), COLUMNS.index(
+        "preparing_unit_id")
+    person_ids = {r[chair_at] for r in rows} | {r[1] for r in leaders} | {r[1] for r in attendees}
+    unit_ids = {r[unit_at] for r in rows} | {r[2] for r in attendees} | {r[1] for r in points}
+    room_ids = {r[room_at] for r in rows}
+    person_ids.discard(None), unit_ids.discard(None), room_ids.discard(None)
+    people = {i: FeedPerson(i, name, title, email) for i, name, title, email in run(
+        sa.select(Person.id, Person.full_name, Person.title, Person.email).where(Person.id.in_(person_ids)))
+    } if person_ids else {}
+    units = {i: FeedUnit(i, name) for i, name in run(
+        sa.select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    rooms = {i: FeedRoom(i, name, building) for i, name, building in run(
+        sa.select(Room.id, Room.name, Room.building).where(Room.id.in_(room_ids)))} if room_ids else {}
+
+    leaders_of, attendees_of, points_of = defaultdict(list), defaultdict(list), defaultdict(list)
+    for meeting_id, person_id, role in leaders:
+        leaders_of[meeting_id].append(FeedLeader(people[person_id], role))
+    for meeting_id, person_id, unit_id, role, response in attendees:
+        attendees_of[meeting_id].append(FeedAttendee(people.get(person_id), units.get(unit_id), role, response))
+    for meeting_id, unit_id, site_name, is_host in points:
+        points_of[meeting_id].append(FeedBridgePoint(units[unit_id].name if unit_id else (site_name or ""), is_host))
+
+    meetings = []
+    empty = ()
+    for row in rows:
+        meeting = FeedMeeting(row)
+        meeting_id = row[0]
+        meeting.chair = people.get(row[chair_at])
+        meeting.room = rooms.get(row[room_at])
+        meeting.preparing_unit = units.get(row[unit_at])
+        meeting.leaders = leaders_of.get(meeting_id, empty)
+        meeting.attendees = attendees_of.get(meeting_id, empty)
+        meeting.bridge_points = points_of.get(meeting_id, empty)
+        meetings.append(meeting)
+    return meetings
