@@ -422,7 +422,7 @@ def add_points_bulk(meeting: Meeting, *, kind=None, parent_id=None, group_id=Non
         record("bridge_point_bulk_add", meeting, user=user,
                summary=_("%(n)s bridge points added (%(what)s), %(skipped)s already present",
                          n=len(added), what=label, skipped=skipped),
-               after={"unit_ids": [p.unit_id for p in added]})
+               after={"points": [u.name for u in units if u.id not in present_units]})
     db.session.commit()
     return BulkResult(added=added, skipped=skipped)
 
@@ -586,7 +586,9 @@ def record_results(meeting: Meeting, actuals: dict, *, attended: dict | None = N
     Returns how many bridge points changed."""
     errors = {}
     rows = {r.id: r for r in db.session.execute(
-        sa.select(BridgePoint.id, BridgePoint.actual_participants, BridgePoint.unit_id, BridgePoint.site_name)
+        sa.select(BridgePoint.id, BridgePoint.actual_participants,
+                  sa.func.coalesce(Unit.name, BridgePoint.site_name).label("label"))
+        .outerjoin(Unit, Unit.id == BridgePoint.unit_id)
         .where(BridgePoint.meeting_id == meeting.id))}
     clean = {}
     for key, value in actuals.items():
@@ -626,9 +628,9 @@ def record_results(meeting: Meeting, actuals: dict, *, attended: dict | None = N
     if changed or attendee_changes or count_changed:
         record("participants_recorded", meeting, user=user,
                summary=_("Participants recorded: %(n)s bridge points changed", n=len(changed)),
-               before={str(c["id"]): rows[c["id"]].actual_participants for c in changed},
-               after={str(c["id"]): c["actual_participants"] for c in changed}
+               before={rows[c["id"]].label: rows[c["id"]].actual_participants for c in changed},
+               after={rows[c["id"]].label: c["actual_participants"] for c in changed}
                | ({"present_count": present_count} if count_changed else {})
-               | ({"attended": {str(k): v for k, v in attendee_changes.items()}} if attendee_changes else {}))
+               | ({"attended": {known[k].label: v for k, v in attendee_changes.items()}} if attendee_changes else {}))
     db.session.commit()
     return len(changed)

@@ -302,3 +302,13 @@ def test_record_results_clears_a_figure_and_leaves_other_meetings_alone(online_m
     assert services.record_results(meeting, {a.id: None, b.id: 13}) == 2
     db.session.expire_all()
     assert (a.actual_participants, b.actual_participants, foreign.actual_participants) == (None, 13, 7)
+
+
+def test_audit_log_names_the_points_not_their_ids(online_meeting, city, add_points):
+    meeting = online_meeting()
+    a = add_points(meeting, city["districts"][:1])[0]
+    services.record_results(meeting, {a.id: 44})
+    services.add_points_bulk(meeting, kind="department")
+    entries = {e.action: e for e in db.session.scalars(sa.select(AuditEntry))}
+    assert entries["participants_recorded"].after == {"Quận Ba Đình": 44}
+    assert entries["bridge_point_bulk_add"].after == {"points": ["Sở Nội vụ", "Sở Tài chính"]}
