@@ -25,6 +25,7 @@ import time as time_module
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -107,42 +108,78 @@ def _window(today: date) -> tuple[datetime, datetime]:
 
 
 def _involving(person_id: int, *, attendees: bool):
-    led = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == person_id)
-    conditions = [Meeting.chair_id == person_id, Meeting.id.in_(led)]
+    # A UNION of indexed look-ups rather than an OR across tables, which would scan every meeting.
+    parts = [sa.select(Meeting.id).where(Meeting.chair_id == person_id),
+             sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == person_id)]
     if attendees:
-        conditions.append(Meeting.id.in_(sa.select(Attendee.meeting_id).where(Attendee.person_id == person_id)))
-    return sa.or_(*conditions)
+        parts.append(sa.select(Attendee.meeting_id).where(Attendee.person_id == person_id))
+    return Meeting.id.in_(sa.union(*parts))
+
+
+def _conditions(kind: str, drafts: bool, subject, oldest_end, oldest_cancellation) -> list:
+    statuses = list(SHOWN_STATUSES) + (["draft"] if drafts else [])
+    # The status test is wrapped so that SQLite's planner doesn't pick the status index (which holds almost
+    # every meeting) over the feed's own narrow look-up (chair, room, unit...).
+    status = sa.func.coalesce(Meeting.status, "")
+    conditions = [
+        Meeting.end_at >= oldest_end,
+        # Plain equalities rather than IN (...): an IN list is re-expanded on every execution.
+        sa.or_(*(status == value for value in statuses),
+               sa.and_(status == "cancelled", Meeting.updated_at >= oldest_cancellation)),
+    ]
+    if kind == "public":
+        conditions.append(Meeting.classification == "public")
+    elif kind == "leader":
+        conditions.append(_involving(subject, attendees=False))
+    elif kind == "room":
+        conditions.append(Meeting.room_id == subject)
+    elif kind == "unit":
+        conditions.append(Meeting.id.in_(sa.union(
+            sa.select(Meeting.id).where(Meeting.preparing_unit_id == subject),
+            sa.select(Attendee.meeting_id).where(Attendee.unit_id == subject),
+            sa.select(BridgePoint.meeting_id).where(BridgePoint.unit_id == subject),
+        )))
+    elif kind == "mine":
+        conditions.append(_involving(subject, attendees=True))
+    elif kind != "all":
+        raise ValueError(f"unknown feed kind {kind!r}")
+    return conditions
+
+
+def _drafts(spec: FeedSpec) -> bool:
+    """Drafts are shown only to admins and secretaries, never in the public feed."""
+    return spec.user is not None and not spec.is_public and spec.user.role in BOOKING_ROLES
+
+
+def _subject(spec: FeedSpec) -> int:
+    if spec.kind == "mine":
+        return spec.user.person_id or -1  # a user with no person: nobody's meetings
+    return spec.subject_id if spec.subject_id is not None else -1
 
 
 def meeting_conditions(spec: FeedSpec, today: date) -> list:
-    oldest_end, oldest_cancellation = _window(today)
-    statuses = list(SHOWN_STATUSES)
-    if spec.user is not None and not spec.is_public and spec.user.role in BOOKING_ROLES:
-        statuses.append("draft")
-    conditions = [
-        Meeting.end_at >= oldest_end,
-        sa.or_(Meeting.status.in_(statuses),
-               sa.and_(Meeting.status == "cancelled", Meeting.updated_at >= oldest_cancellation)),
-    ]
-    if spec.kind == "public":
-        conditions.append(Meeting.classification == "public")
-    elif spec.kind == "leader":
-        conditions.append(_involving(spec.subject_id, attendees=False))
-    elif spec.kind == "room":
-        conditions.append(Meeting.room_id == spec.subject_id)
-    elif spec.kind == "unit":
-        unit_id = spec.subject_id
-        conditions.append(sa.or_(
-            Meeting.preparing_unit_id == unit_id,
-            Meeting.id.in_(sa.select(Attendee.meeting_id).where(Attendee.unit_id == unit_id)),
-            Meeting.id.in_(sa.select(BridgePoint.meeting_id).where(BridgePoint.unit_id == unit_id)),
-        ))
-    elif spec.kind == "mine":
-        person_id = spec.user.person_id
-        conditions.append(_involving(person_id, attendees=True) if person_id else sa.false())
-    elif spec.kind != "all":
-        raise ValueError(f"unknown feed kind {spec.kind!r}")
-    return conditions
+    """SQL conditions selecting the meetings of feed `spec` on `today`."""
+    return _conditions(spec.kind, _drafts(spec), _subject(spec), *_window(today))
+
+
+@lru_cache(maxsize=32)
+def _aggregate_statement(kind: str, drafts: bool):
+    """The validator query of a kind of feed, built once (values are bound per request)."""
+    conditions = _conditions(kind, drafts, sa.bindparam("subject"), sa.bindparam("oldest_end"),
+                             sa.bindparam("oldest_cancellation"))
+    return (
+        sa.select(
+            sa.func.count(Meeting.id),
+            sa.func.max(Meeting.updated_at),
+            sa.func.max(Meeting.sequence),
+            sa.func.sum(Meeting.id),
+            sa.func.max(MeetingSeries.updated_at),
+            sa.func.max(MeetingSeries.sequence),
+        )
+        .select_from(Meeting)
+        .outerjoin(MeetingSeries, MeetingSeries.id == Meeting.series_id)
+        .where(*conditions)
+    )
 
 
 # ---- validators ---------------------------------------------------------------------------------------------
@@ -175,19 +212,10 @@ def _language(spec: FeedSpec) -> str:
 def validator(spec: FeedSpec, base: str, today: date | None = None) -> Validator:
     """ETag and Last-Modified of a feed from one aggregate query; the same in every process and host."""
     today = today or local_today()
-    row = db.session.execute(
-        sa.select(
-            sa.func.count(Meeting.id),
-            sa.func.max(Meeting.updated_at),
-            sa.func.max(Meeting.sequence),
-            sa.func.sum(Meeting.id),
-            sa.func.max(MeetingSeries.updated_at),
-            sa.func.max(MeetingSeries.sequence),
-        )
-        .select_from(Meeting)
-        .outerjoin(MeetingSeries, MeetingSeries.id == Meeting.series_id)
-        .where(*meeting_conditions(spec, today))
-    ).one()
+    oldest_end, oldest_cancellation = _window(today)
+    row = db.session.connection().execute(_aggregate_statement(spec.kind, _drafts(spec)), {
+        "subject": _subject(spec), "oldest_end": oldest_end, "oldest_cancellation": oldest_cancellation,
+    }).one()
     count, newest, max_sequence, id_sum, series_newest, series_sequence = row
     user = spec.user
     reader = "" if user is None or spec.is_public else (
@@ -668,16 +696,46 @@ def issue_token(user: User) -> tuple[FeedToken, str]:
     return row, token
 
 
-def token_owner(token: str) -> tuple[FeedToken, User] | None:
-    """(token row, active user) for a token in a URL, checked in the database on every request; else None."""
+@dataclass(frozen=True)
+class FeedReader:
+    """The account a token belongs to, as much of it as a feed needs (read with the token, one query)."""
+
+    id: int
+    role: str
+    clearance: str
+    person_id: int | None
+    language: str
+    display_name: str
+    username: str
+    person_name: str | None
+    is_authenticated: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.person_name or self.username
+
+
+def token_owner(token: str) -> tuple[int, FeedReader] | None:
+    """(token id, its active account) for a token in a URL, checked in the database on every request."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(
-        sa.select(FeedToken).where(FeedToken.token_hash == hash_token(token), FeedToken.revoked_at.is_(None))
-    )
-    if row is None or not row.user.is_active:
+    row = db.session.connection().execute(_token_statement(), {"token_hash": hash_token(token)}).first()
+    if row is None:
         return None
-    return row, row.user
+    token_id, *fields = row
+    return token_id, FeedReader(*fields)
+
+
+@lru_cache(maxsize=1)
+def _token_statement():
+    return (
+        sa.select(FeedToken.id, User.id, User.role, User.clearance, User.person_id, User.language,
+                  User.display_name, User.username, Person.full_name)
+        .join(User, User.id == FeedToken.user_id)
+        .outerjoin(Person, Person.id == User.person_id)
+        .where(FeedToken.token_hash == sa.bindparam("token_hash"), FeedToken.revoked_at.is_(None),
+               User.is_active_account.is_(True))
+    )
 
 
 # ---- the feeds a user can subscribe to -----------------------------------------------------------------------

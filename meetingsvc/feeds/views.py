@@ -83,8 +83,8 @@ def _private_feed(token: str, kind: str, subject_id: int | None = None) -> Respo
     owner = services.token_owner(token)
     if owner is None:
         abort(404)
-    row, user = owner
-    spec = services.FeedSpec(kind, subject_id, user, row.id)
+    token_id, reader = owner
+    spec = services.FeedSpec(kind, subject_id, reader, token_id)
     return serve_feed(spec, f"{kind}-{subject_id}.ics" if subject_id else f"{kind}.ics")
 
 
