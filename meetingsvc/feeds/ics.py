@@ -127,13 +127,3 @@ def normalise_rrule(rrule: str, starts: list[datetime]) -> str:
         recur["UNTIL"] = [starts[-1].astimezone(UTC)]
     return recur.to_ical().decode("ascii")
 
-
-def duration(delta: timedelta) -> str:
-    """'PT15M'-style duration (whole minutes)."""
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    out = "P" + (f"{days}D" if days else "")
-    if hours or minutes or not days:
-        out += "T" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes or not hours else "")
-    return out
