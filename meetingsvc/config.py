@@ -45,7 +45,8 @@ def from_environment(instance_path: str) -> dict:
         # Rules of Decision 45/2018/QĐ-TTg that provinces may tighten (domain.md §1.1).
         "INVITATION_LEAD_WORKING_DAYS": _int("INVITATION_LEAD_WORKING_DAYS", 3),
         "WORKING_HOURS": _env("WORKING_HOURS", "07:30-17:00"),
-        "MAX_MEETING_HOURS": _int("MAX_MEETING_HOURS", 24 * 5),
+        # At most 31 days: the SQLite overlap triggers look back that far (see the migration c3a1d2e4f5b6).
+        "MAX_MEETING_HOURS": min(_int("MAX_MEETING_HOURS", 24 * 5), 31 * 24),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),

@@ -29,9 +29,15 @@ def user_from_bearer_token(req) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
-    return token.user
+    user = token.user
+    # Best effort and at most once a minute: a busy database must not fail the request it authenticates.
+    if token.last_used_at is None or utcnow() - token.last_used_at > timedelta(minutes=1):
+        try:
+            token.last_used_at = utcnow()
+            db.session.commit()
+        except sa.exc.OperationalError:
+            db.session.rollback()
+    return user
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Engine settings per backend."""
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 
 
 def configure_engine_events(engine, *, serialized_writes: bool = True) -> None:
@@ -21,9 +22,14 @@ def configure_engine_events(engine, *, serialized_writes: bool = True) -> None:
     @sa.event.listens_for(engine, "begin")
     def _sqlite_begin(conn):
         # One writer at a time, taken at BEGIN: a conflict check and the write that follows it can never
-        # interleave with another process's (SQLite's form of a serialized write transaction). The test
-        # harness's own connection reads with plain BEGIN so that it never holds the lock a served request needs.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if serialized_writes else "BEGIN")
+        # interleave with another process's (SQLite's form of a serialized write transaction). Requests that
+        # only read (GET, HEAD) begin deferred, so pages and feeds never queue behind each other or a writer
+        # (WAL). The test harness's own connection also reads deferred, so it never holds a served request's lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if serialized_writes and not _read_only_request() else "BEGIN")
+
+
+def _read_only_request() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def is_postgres(engine) -> bool:

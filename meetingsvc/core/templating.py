@@ -8,6 +8,7 @@ from flask_login import current_user
 NAVIGATION = [
     ("core.dashboard", _l("Dashboard"), None),
     ("meetings.week", _l("Weekly schedule"), None),
+    ("meetings.new", _l("New meeting"), ("admin", "secretary")),
     ("meetings.rooms_view", _l("Rooms"), None),
     ("meetings.search", _l("Search"), None),
     ("directory.index", _l("Directory"), ("admin", "secretary")),

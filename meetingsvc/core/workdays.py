@@ -24,12 +24,22 @@ class CalendarDay(db.Model):
 
 
 @lru_cache(maxsize=64)
-def _public_holidays(year: int) -> dict:
-    return dict(holidays.country_holidays("VN", years=year))
+def _public_holidays(year: int, language: str) -> dict:
+    return dict(holidays.country_holidays("VN", years=year, language=language))
+
+
+def _holiday_language() -> str:
+    """Holiday names in the page's language: Vietnamese by default, English (en_US) for English pages."""
+    try:
+        from flask_babel import get_locale
+
+        return "en_US" if str(get_locale() or "vi").startswith("en") else "vi"
+    except (RuntimeError, AttributeError):
+        return "vi"
 
 
 def holiday_name(day: date) -> str | None:
-    return _public_holidays(day.year).get(day)
+    return _public_holidays(day.year, _holiday_language()).get(day)
 
 
 def overrides(first: date, last: date) -> dict[date, CalendarDay]:

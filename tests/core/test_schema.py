@@ -59,3 +59,28 @@ def test_times_come_back_aware_in_utc(create_meeting):
     db.session.expire_all()
     again = db.session.get(Meeting, meeting.id)
     assert again.start_at.tzinfo is not None and again.start_at.utcoffset() == timedelta(0)
+
+
+def test_a_long_meeting_still_blocks_its_room_weeks_after_it_started(create_meeting, create_room):
+    """The SQLite guard looks back a bounded window (31 days): a 20-day booking must still be seen."""
+    room = create_room()
+    long_one = create_meeting(room_id=room.id, start="08:00", end="17:00")
+    long_one.end_at = long_one.start_at + timedelta(days=20)
+    db.session.commit()
+    later = db.session.get(Meeting, long_one.id).start_at + timedelta(days=19)
+    with pytest.raises(sa.exc.IntegrityError):
+        create_meeting(room_id=room.id, start_at=later, end_at=later + timedelta(hours=2))
+    db.session.rollback()
+
+
+def test_meetings_longer_than_31_days_are_refused(create_room, create_meeting, app):
+    """The app caps durations (MAX_MEETING_HOURS <= 744); on SQLite the overlap trigger refuses them as well,
+    because it looks back only 31 days. PostgreSQL's exclusion constraint needs no window and no such limit."""
+    assert app.config["MAX_MEETING_HOURS"] <= 31 * 24
+    if db.engine.dialect.name != "sqlite":
+        return
+    first = create_meeting(room_id=create_room().id)
+    with pytest.raises(sa.exc.IntegrityError):
+        create_meeting(room_id=first.room_id, start_at=first.start_at + timedelta(days=40),
+                       end_at=first.start_at + timedelta(days=80))
+    db.session.rollback()
