@@ -554,6 +554,8 @@ class Block:
     row_start: int  # 1-based grid line of the slot grid (07:00 is line 1)
     row_end: int
     clipped: bool = False  # began before or ended after the hours the grid shows
+    time_text: str = ""  # "08:30–10:00" in office time
+    leaders_text: str = ""  # chair, co-chairs and leaders attending (shown even on a busy slot)
 
 
 @dataclass
@@ -584,6 +586,7 @@ def room_days(first: date, last: date, user, *, rooms: list[Room]) -> list[RoomD
     start, end = local_day_bounds(first, last)
     columns = {room.id: index + 1 for index, room in enumerate(rooms)}
     meetings = [e for e in schedule_entries(start, end, statuses=ACTIVE_STATUSES) if e.room_id in columns]
+    zone = office_zone()
     days = []
     day = first
     while day <= last:
@@ -597,7 +600,11 @@ def room_days(first: date, last: date, user, *, rooms: list[Room]) -> list[RoomD
             clipped = meeting.start_at < local_to_utc(day, GRID_START) or meeting.end_at > local_to_utc(day, GRID_END)
             if bottom <= top:  # entirely before or after the grid's hours: show it as one slot at the edge
                 top, bottom = (top, top + 1) if top <= grid_slots() else (grid_slots(), grid_slots() + 1)
-            blocks.append(Block(present(meeting, user), columns[meeting.room_id], top, bottom, clipped))
+            shown = present(meeting, user)
+            leaders = ([shown.chair] if shown.chair else []) + shown.co_chairs + shown.attending_leaders
+            blocks.append(Block(shown, columns[meeting.room_id], top, bottom, clipped,
+                                f"{meeting.start_at.astimezone(zone):%H:%M}–{meeting.end_at.astimezone(zone):%H:%M}",
+                                ", ".join(p.label for p in leaders)))
         days.append(RoomDay(day, blocks))
         day += timedelta(days=1)
     return days
