@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import browser_login, screenshot
 
@@ -13,7 +14,8 @@ def test_report_page_chart_copy_and_export_indicator(page, create_user, dataset)
     assert page.locator("[data-figure='held:current']").inner_text() == "14"
     screenshot(page, "reports-year")
     page.click("[data-copy='reports-text-vi']")
-    assert page.locator(".reports-copied").first.is_visible()
+    # The clipboard answers asynchronously: wait for the note rather than look at once.
+    expect(page.locator(".reports-copied").first).to_be_visible()
     with page.expect_download() as download:
         page.click("a[data-download][href*='export.xlsx']")
     assert download.value.suggested_filename.endswith(".xlsx")
