@@ -9,7 +9,7 @@ from flask import current_app, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from meetingsvc.core.time import to_local
+from meetingsvc.core.time import parse_day, to_local
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,6 +64,16 @@ def format_day(value: date | datetime | None) -> str:
     return _as_local(value).strftime("%d/%m/%Y")
 
 
+def format_day_input(value) -> str:
+    """The value of a date input: dd/mm/yyyy when it is a day (a date, or ISO from a link), else what was typed."""
+    if value in (None, ""):
+        return ""
+    try:
+        return format_day(parse_day(value))
+    except ValueError:
+        return str(value)
+
+
 def format_hm(value: datetime | None) -> str:
     """24-hour HH:MM in office time."""
     if value is None:
@@ -102,6 +112,7 @@ def format_percent(value: float | None, digits: int = 1) -> str:
 def register_template_helpers(app) -> None:
     app.jinja_env.filters.update(
         day=format_day,
+        day_input=format_day_input,
         hm=format_hm,
         day_time=format_day_time,
         weekday=format_weekday,

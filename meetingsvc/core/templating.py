@@ -1,6 +1,6 @@
 """Template globals: the navigation and the labels of stored codes."""
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -22,11 +22,18 @@ def has_endpoint(name: str) -> bool:
 
 
 def main_navigation():
-    return [
+    """(endpoint, label, is_current) of the entries the user may see; one entry at most is current: the page's
+    own, else the first of the page's blueprint (a meeting's page highlights the weekly schedule)."""
+    entries = [
         (endpoint, label)
         for endpoint, label, roles in NAVIGATION
         if has_endpoint(endpoint) and (roles is None or current_user.role == "admin" or current_user.role in roles)
     ]
+    here = request.endpoint or ""
+    current = next((e for e, _ in entries if e == here), None)
+    if current is None and here != "core.dashboard":
+        current = next((e for e, _ in entries if e.split(".")[0] == here.split(".")[0]), None)
+    return [(endpoint, label, endpoint == current) for endpoint, label in entries]
 
 
 def label_of(table: dict):

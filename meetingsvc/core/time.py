@@ -44,6 +44,27 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+_DAY_PATTERNS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_day(value) -> date:
+    """A calendar day as the office writes it (01/12/2026, 1/12/2026, 01.12.2026) or ISO 8601 (2026-12-01).
+
+    Forms show dd/mm/yyyy; links, the API and the CLI use ISO. Raises ValueError.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in _DAY_PATTERNS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {value!r}")
+
+
 def parse_hhmm(text: str) -> time:
     """'8h30', '08:30', '14 giờ', '7 giờ 30' -> time. Raises ValueError."""
     cleaned = text.strip().lower().replace("giờ", "h").replace("’", "").replace("'", "").replace(" ", "")

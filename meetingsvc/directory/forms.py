@@ -15,8 +15,8 @@ class UnitForm(FlaskForm):
     short_name = StringField(_l("Short name"), validators=[Length(max=80)])
     kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in UNIT_KINDS.items()], validate_choice=False)
     parent_id = SelectField(_l("Parent unit"), choices=[], validate_choice=False)
-    valid_from = StringField(_l("Valid from"), render_kw={"type": "date"})
-    valid_to = StringField(_l("Valid until"), render_kw={"type": "date"})
+    valid_from = StringField(_l("Valid from"))
+    valid_to = StringField(_l("Valid until"))
     sort_order = StringField(_l("Order"), render_kw={"type": "number"})
     successor_ids = SelectMultipleField(_l("Successors (after a merger or split)"), choices=[], validate_choice=False,
                                         render_kw={"size": 6})

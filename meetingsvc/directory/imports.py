@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from meetingsvc.core.errors import ValidationError
 from meetingsvc.core.text import fold
+from meetingsvc.core.time import parse_day
 from meetingsvc.directory import services
 from meetingsvc.directory.models import LEADER_ROLES, UNIT_KINDS, Person, Unit
 from meetingsvc.directory.services import _
@@ -193,15 +194,7 @@ def load_token(token: str, max_age: int = 24 * 3600) -> Parsed:
 
 
 def _parse_day(raw: str) -> date | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
+    return parse_day(raw) if raw.strip() else None
 
 
 def _vietnamese(msgid: str) -> str:

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from meetingsvc.core.audit import record
 from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.core.text import matches_all
-from meetingsvc.core.time import local_today
+from meetingsvc.core.time import local_today, parse_day
 from meetingsvc.directory.models import LEADER_ROLES, UNIT_KINDS, Person, Room, Unit, UnitGroup
 from meetingsvc.extensions import db
 
@@ -200,9 +200,9 @@ def _clean_date(data: dict, key: str, errors: dict) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value))
+        return parse_day(value)
     except ValueError:
-        errors[key] = _("Not a date (use YYYY-MM-DD).")
+        errors[key] = _("Not a date (use dd/mm/yyyy).")
         return None
 
 

@@ -7,7 +7,7 @@ ten times fewer than a city's feeds need; this writer produces the same content 
 """
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 

@@ -23,6 +23,7 @@ from meetingsvc.core.time import (
     local_to_utc,
     local_today,
     office_zone,
+    parse_day,
     to_local,
     week_start,
 )
@@ -56,9 +57,9 @@ def parse_week(week: str | None = None, day: str | None = None) -> date:
             raise ValidationError({"week": _("Give the week as YYYY-Www, for example 2026-W48.")}) from None
     if day:
         try:
-            return week_start(date.fromisoformat(day.strip()))
+            return week_start(parse_day(day))
         except ValueError:
-            raise ValidationError({"date": _("Give the date as YYYY-MM-DD, for example 2026-11-23.")}) from None
+            raise ValidationError({"date": _("Not a date (use dd/mm/yyyy).")}) from None
     return week_start(local_today())
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from meetingsvc.core.auth import BOOKING_ROLES, public, roles_required
 from meetingsvc.core.errors import ConflictError, ValidationError
-from meetingsvc.core.time import local_now, local_today, week_start
+from meetingsvc.core.time import local_now, local_today, parse_day, week_start
 from meetingsvc.meetings import schedule
 from meetingsvc.meetings.search import Criteria, SearchForm, bookable_rooms, search_meetings
 from meetingsvc.meetings.views import bp
@@ -36,9 +36,9 @@ def _day_arg() -> date:
     if not value:
         return local_today()
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
-        abort(400, description=_("Give the date as YYYY-MM-DD, for example 2026-11-23."))
+        abort(400, description=_("Not a date (use dd/mm/yyyy)."))
 
 
 @bp.route("/week")

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from wtforms import Form, IntegerField, SelectField, StringField
-from wtforms.fields import DateField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from meetingsvc.auth.models import SECRET_LEVELS, classification_rank
+from meetingsvc.core.forms import DayField
 from meetingsvc.core.text import matches_all, search_terms
 from meetingsvc.core.time import local_day_bounds
 from meetingsvc.directory.models import Person, Room, Unit
@@ -36,8 +36,8 @@ class SearchForm(Form):
                        validators=[Optional()], validate_choice=False)
     kind = SelectField(_l("Kind"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DayField(_l("From"), validators=[Optional()])
+    date_to = DayField(_l("To"), validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
 
     def __init__(self, formdata, rooms):

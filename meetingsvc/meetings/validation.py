@@ -4,7 +4,7 @@ The same field names are used by the form, the API and the error messages, so th
 to the field that caused it. Nothing here writes to the database.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,7 +13,7 @@ from sqlalchemy.orm import lazyload
 
 from meetingsvc.auth.models import CLASSIFICATIONS
 from meetingsvc.core.errors import ValidationError
-from meetingsvc.core.time import local_to_utc, office_zone, parse_hhmm, to_local
+from meetingsvc.core.time import local_to_utc, office_zone, parse_day, parse_hhmm, to_local
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import DAY_PARTS, KINDS, MODES, PC_SESSION_KINDS
@@ -44,19 +44,6 @@ def day_part_of(start_at: datetime, end_at: datetime) -> str:
     if start.hour < 18:
         return "afternoon"
     return "evening"
-
-
-def parse_day(text) -> date:
-    """'2026-12-01' or '01/12/2026' -> date. Raises ValueError."""
-    if isinstance(text, datetime):
-        return text.date()
-    if isinstance(text, date):
-        return text
-    text = str(text).strip()
-    if "/" in text:
-        day, month, year = text.split("/")
-        return date(int(year), int(month), int(day))
-    return date.fromisoformat(text)
 
 
 def parse_time(value) -> time:

@@ -11,14 +11,14 @@ from meetingsvc.core.audit import history
 from meetingsvc.core.auth import BOOKING_ROLES, can_see_meeting, roles_required
 from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.core.text import matches_all
-from meetingsvc.core.time import local_today
+from meetingsvc.core.time import local_today, parse_day
 from meetingsvc.directory.models import Person, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings import availability, services
 from meetingsvc.meetings.conflicts import WarningsNotAccepted
 from meetingsvc.meetings.forms import AvailabilityForm, DuplicateForm, MeetingForm, PostponeForm, ReasonForm
 from meetingsvc.meetings.models import Meeting
-from meetingsvc.meetings.validation import meeting_values, parse_day, parse_time
+from meetingsvc.meetings.validation import meeting_values, parse_time
 from meetingsvc.meetings.visibility import present
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from meetingsvc.core.errors import ValidationError
-from meetingsvc.core.time import local_day_bounds
+from meetingsvc.core.time import local_day_bounds, parse_day
 
 KINDS = ("year", "nine_months", "half_year", "quarter", "month", "range")
 BASES = ("calendar", "cutoff")
@@ -150,9 +150,9 @@ def _date(args, name: str, errors: dict) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw)
     except ValueError:
-        errors[name] = "not a date (YYYY-MM-DD)"
+        errors[name] = "not a date (dd/mm/yyyy or YYYY-MM-DD)"
         return None
 
 

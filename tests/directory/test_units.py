@@ -51,7 +51,8 @@ def test_duplicate_code_is_refused_whatever_the_case(chain):
     ({"code": "ZZ", "name": "X", "kind": "planet"}, "kind"),
     ({"code": "ZZ", "name": "X", "kind": "ward", "parent_id": 999999}, "parent_id"),
     ({"code": "ZZ", "name": "X", "kind": "ward", "valid_from": "2025-07-01", "valid_to": "2025-06-30"}, "valid_to"),
-    ({"code": "ZZ", "name": "X", "kind": "ward", "valid_from": "01/07/2025"}, "valid_from"),
+    ({"code": "ZZ", "name": "X", "kind": "ward", "valid_from": "31/02/2025"}, "valid_from"),
+    ({"code": "ZZ", "name": "X", "kind": "ward", "valid_from": "1 July 2025"}, "valid_from"),
 ])
 def test_bad_unit_input_names_the_field_and_writes_nothing(data, field):
     with pytest.raises(ValidationError) as refused:

@@ -28,9 +28,14 @@ def test_bad_week_or_date_is_refused_with_a_clear_message(client, login_as):
     response = client.get("/meetings/week?week=2026-W60")
     assert response.status_code == 400
     assert "2026-W48" in response.get_data(as_text=True)
-    response = client.get("/meetings/week?date=23/11/2026")
+    response = client.get("/meetings/week?date=31/02/2026")
     assert response.status_code == 400
-    assert "YYYY-MM-DD" in response.get_data(as_text=True)
+    assert "dd/mm/yyyy" in response.get_data(as_text=True)
+    # The date picker writes dd/mm/yyyy, links write ISO: both name the same week.
+    for written in ("25/11/2026", "2026-11-25"):
+        response = client.get(f"/meetings/week?date={written}")
+        assert response.status_code == 200
+        assert "23/11/2026" in response.get_data(as_text=True)
     assert client.get("/meetings/week?leader=abc").status_code == 400
 
 
