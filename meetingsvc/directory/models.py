@@ -1,12 +1,12 @@
 """Units, people, rooms and saved groups of units."""
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from meetingsvc.core.db import check_in
+from meetingsvc.core.db import UTCDateTime, check_in, utcnow
 from meetingsvc.core.text import fold
 from meetingsvc.extensions import db
 
@@ -65,6 +65,9 @@ class Unit(db.Model):
     sort_order: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
     is_active: Mapped[bool] = mapped_column(nullable=False, default=True, server_default=sa.true())
     search_text: Mapped[str] = mapped_column(sa.String(400), nullable=False, default="", server_default="")
+    # Feeds and caches derive their validators from the newest change of what they show (names, titles, rooms).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow,
+                                                 index=True)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.sort_order, Unit.name")
@@ -115,6 +118,9 @@ class Person(db.Model):
     leader_rank: Mapped[int | None] = mapped_column(nullable=True)
     is_active: Mapped[bool] = mapped_column(nullable=False, default=True, server_default=sa.true())
     search_text: Mapped[str] = mapped_column(sa.String(400), nullable=False, default="", server_default="")
+    # Feeds and caches derive their validators from the newest change of what they show (names, titles, rooms).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow,
+                                                 index=True)
 
     unit: Mapped["Unit | None"] = relationship(lazy="joined")
 
@@ -144,6 +150,9 @@ class Room(db.Model):
     photo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True, deferred=True)
     photo_mimetype: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)
     search_text: Mapped[str] = mapped_column(sa.String(400), nullable=False, default="", server_default="")
+    # Feeds and caches derive their validators from the newest change of what they show (names, titles, rooms).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow,
+                                                 index=True)
 
     def __repr__(self):
         return f"<Room {self.id} {self.name!r}>"
