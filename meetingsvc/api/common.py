@@ -64,6 +64,8 @@ def register_error_translation(bp) -> None:
 
     @bp.errorhandler(ConflictError)
     def _conflict(exc):
+        if hasattr(exc, "conflict_dicts"):  # a refused booking: each other meeting once, with what clashes
+            return error(409, exc.message, conflicts=exc.conflict_dicts())
         return error(409, exc.message, conflicts=[
             {"id": m.id, "url": f"/meetings/{m.id}"} for m in exc.conflicts
         ])

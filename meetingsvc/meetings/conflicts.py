@@ -16,6 +16,7 @@ from sqlalchemy.orm import lazyload
 
 from meetingsvc.core import workdays
 from meetingsvc.core.db import utcnow
+from meetingsvc.core.errors import ConflictError
 from meetingsvc.core.i18n import format_day, format_hm
 from meetingsvc.core.time import to_local
 from meetingsvc.directory.models import Person, Room
@@ -39,6 +40,7 @@ class Candidate:
     status: str = "scheduled"
     room_id: int | None = None
     chair_id: int | None = None
+    co_chair_ids: list[int] = field(default_factory=list)
     leader_ids: list[int] = field(default_factory=list)
     attendee_person_ids: list[int] = field(default_factory=list)
     attendee_unit_ids: list[int] = field(default_factory=list)
@@ -51,7 +53,7 @@ class Candidate:
         return cls(
             start_at=values["start_at"], end_at=values["end_at"], kind=values.get("kind", "work_resolution"),
             status=values.get("status", "scheduled"), room_id=values.get("room_id"),
-            chair_id=values.get("chair_id"),
+            chair_id=values.get("chair_id"), co_chair_ids=list(values.get("co_chair_ids", [])),
             leader_ids=list(values.get("co_chair_ids", [])) + list(values.get("attending_leader_ids", [])),
             attendee_person_ids=list(values.get("attendee_person_ids", [])),
             attendee_unit_ids=list(values.get("attendee_unit_ids", [])),
@@ -62,6 +64,20 @@ class Candidate:
     @property
     def holds_slot(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    def chairing_ids(self) -> set[int]:
+        """The chair and the co-chairs: leaders who may not chair or co-chair anything else at that time."""
+        return set(self.co_chair_ids) | ({self.chair_id} if self.chair_id else set())
+
+
+# What a refusal is about, as the API names it (`kinds` of a conflict).
+CLASH_KINDS = {"room_booked": "room", "chair_busy": "chair", "co_chair_busy": "co_chair"}
+
+
+def meeting_ref(meeting) -> dict:
+    """The other meeting of a refusal or warning as the API shows it (a presented meeting: masked or not)."""
+    return {"id": meeting.id, "title": meeting.title, "url": f"/meetings/{meeting.id}",
+            "start_at": meeting.start_at.isoformat(), "end_at": meeting.end_at.isoformat()}
 
 
 @dataclass
@@ -74,16 +90,29 @@ class Issue:
     field: str | None = None
 
     def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "message": self.message,
-            "field": self.field,
-            "meetings": [
-                {"id": m.id, "title": m.title, "url": f"/meetings/{m.id}",
-                 "start_at": m.start_at.isoformat(), "end_at": m.end_at.isoformat()}
-                for m in self.meetings
-            ],
-        }
+        return {"code": self.code, "message": self.message, "field": self.field,
+                "meetings": [meeting_ref(m) for m in self.meetings]}
+
+
+class BookingConflict(ConflictError):
+    """A refused booking: `conflicts` lists each other meeting once, `kinds` says per meeting id what clashes
+    (room, chair, co_chair), `issues` keeps the refusals themselves."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        meetings, self.kinds = [], {}
+        for issue in issues:
+            for meeting in issue.meetings:
+                if meeting.id not in self.kinds:
+                    meetings.append(meeting)
+                    self.kinds[meeting.id] = []
+                kind = CLASH_KINDS.get(issue.code, issue.code)
+                if kind not in self.kinds[meeting.id]:
+                    self.kinds[meeting.id].append(kind)
+        super().__init__(" ".join(i.message for i in issues), meetings)
+
+    def conflict_dicts(self) -> list[dict]:
+        return [{**meeting_ref(m), "kinds": self.kinds[m.id]} for m in self.conflicts]
 
 
 def meeting_label(meeting) -> str:
@@ -120,8 +149,34 @@ def chair_clashes(c: Candidate) -> list[Meeting]:
     return db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(Meeting.chair_id == c.chair_id)).all()
 
 
+def co_chair_clashes(c: Candidate) -> list[tuple[int, Meeting]]:
+    """(person id, other meeting) where a chair or co-chair of the booking chairs or co-chairs another
+    overlapping active meeting, except chair against chair (chair_clashes, guarded by the database).
+
+    Nothing in the schema forbids these, so the booking services take a row lock on the leaders first
+    (services._lock_leaders): two bookings of one leader never run this check at the same time.
+    """
+    ids = c.chairing_ids()
+    if not ids or not c.holds_slot:
+        return []
+    co_chaired = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id.in_(ids),
+                                                           MeetingLeader.role == "co_chair")
+    others = db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(
+        sa.or_(Meeting.chair_id.in_(ids), Meeting.id.in_(co_chaired)))).all()
+    found = []
+    for other in others:
+        theirs = {link.person_id for link in other.leaders if link.role == "co_chair"}
+        if other.chair_id:
+            theirs.add(other.chair_id)
+        for person_id in sorted(ids & theirs):
+            if person_id == c.chair_id == other.chair_id:
+                continue  # chair against chair: chair_clashes
+            found.append((person_id, other))
+    return found
+
+
 def refusals(c: Candidate, user) -> list[Issue]:
-    """The room booked or the chair chairing elsewhere at an overlapping time."""
+    """The room booked, or a chair or co-chair chairing or co-chairing elsewhere at an overlapping time."""
     issues = []
     rooms = room_clashes(c)
     if rooms:
@@ -135,10 +190,27 @@ def refusals(c: Candidate, user) -> list[Issue]:
         shown = [present(m, user) for m in chaired]
         issues.append(Issue("chair_busy", _("%(person)s already chairs %(meetings)s at that time.",
                                             person=chair.label, meetings=_labels(shown)), shown, "chair_id"))
+    by_person: dict[int, list] = {}
+    for person_id, other in co_chair_clashes(c):
+        by_person.setdefault(person_id, []).append(other)
+    if by_person:
+        names = {p.id: p.label for p in db.session.scalars(sa.select(Person).where(Person.id.in_(by_person)))}
+        for person_id, others in sorted(by_person.items(), key=lambda item: names[item[0]]):
+            shown = [present(m, user) for m in others]
+            issues.append(Issue("co_chair_busy", _(
+                "%(person)s already chairs or co-chairs %(meetings)s at that time; a leader cannot chair two "
+                "meetings at once.", person=names[person_id], meetings=_labels(shown)), shown,
+                "chair_id" if person_id == c.chair_id else "co_chair_ids"))
     return issues
 
 
 def _busy_people(c: Candidate, user) -> list[Issue]:
+    """People of the booking expected elsewhere at the same time.
+
+    Chairing against chairing is a refusal (refusals), not repeated here. Of a meeting the user may not see,
+    only its leaders may be named (the busy slot shows them anyway): who else attends a classified meeting is
+    part of its secret.
+    """
     people = set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set())
     if not people or not c.holds_slot:
         return []
@@ -149,18 +221,27 @@ def _busy_people(c: Candidate, user) -> list[Issue]:
             sa.or_(Meeting.chair_id.in_(people), Meeting.id.in_(led), Meeting.id.in_(invited))
         )
     ).all()
+    chairing = c.chairing_ids()
     by_person: dict[int, list] = {}
     for other in others:
+        leaders = {link.person_id for link in other.leaders}
+        their_chairs = {link.person_id for link in other.leaders if link.role == "co_chair"}
+        if other.chair_id:
+            leaders.add(other.chair_id)
+            their_chairs.add(other.chair_id)
+        shown = present(other, user)
+        masked = getattr(shown, "is_masked", False)
         for person_id in sorted(people & other.involved_person_ids()):
-            if person_id == c.chair_id and other.chair_id == c.chair_id:
+            if person_id in chairing and person_id in their_chairs:
                 continue  # already a refusal
-            by_person.setdefault(person_id, []).append(other)
+            if masked and person_id not in leaders:
+                continue
+            by_person.setdefault(person_id, []).append(shown)
     if not by_person:
         return []
     names = {p.id: p.label for p in db.session.scalars(sa.select(Person).where(Person.id.in_(by_person)))}
     issues = []
-    for person_id, meetings in sorted(by_person.items(), key=lambda item: names[item[0]]):
-        shown = [present(m, user) for m in meetings]
+    for person_id, shown in sorted(by_person.items(), key=lambda item: names[item[0]]):
         issues.append(Issue("person_busy", _("%(person)s is expected at %(meetings)s at the same time.",
                                              person=names[person_id], meetings=_labels(shown)), shown))
     return issues

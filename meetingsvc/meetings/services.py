@@ -17,6 +17,7 @@ from meetingsvc.core.audit import record
 from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.core.i18n import format_day
 from meetingsvc.core.time import local_to_utc, to_local
+from meetingsvc.directory.models import Person
 from meetingsvc.extensions import db
 from meetingsvc.meetings import conflicts
 from meetingsvc.meetings.conflicts import Candidate, WarningsNotAccepted
@@ -178,8 +179,24 @@ def _apply(meeting: Meeting, values: dict) -> None:
 
 def _refuse(issues: list) -> None:
     if issues:
-        meetings = [m for issue in issues for m in issue.meetings]
-        raise ConflictError(" ".join(i.message for i in issues), meetings)
+        raise conflicts.BookingConflict(issues)
+
+
+def _lock_leaders(candidates: list[Candidate]) -> None:
+    """On PostgreSQL, lock the chairs' and co-chairs' rows of `people` until the transaction ends.
+
+    Nothing in the schema stops a leader from co-chairing two overlapping meetings (the exclusion constraint
+    covers chair against chair only), so two bookings naming the same leader must not check at the same time:
+    the second waits here until the first has committed, then its check sees the first meeting. Rows are
+    locked in id order so that two bookings never wait for each other. FOR NO KEY UPDATE, not FOR UPDATE:
+    it still excludes another booking's lock, but not the key-share locks that inserting a row referring to
+    the person (an attendee, a chair) takes, which could otherwise deadlock two bookings inviting each other's
+    leaders. SQLite needs nothing: its writes are serialized from BEGIN (core/database.py).
+    """
+    ids = sorted({pid for c in candidates if c.holds_slot for pid in c.chairing_ids()})
+    if ids and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(Person.id).where(Person.id.in_(ids)).order_by(Person.id)
+                           .with_for_update(key_share=True))
 
 
 def _is_guard_violation(exc: IntegrityError) -> bool:
@@ -203,6 +220,7 @@ def _flush_guarded(candidates: list[Candidate], user, *, commit: bool = False) -
 
 def _check(candidates: list[tuple[Candidate, str]], user, accept_warnings: bool, *, time_changed=True) -> None:
     """Refuse on clashes; stop on warnings unless accepted. Each candidate comes with a label for series."""
+    _lock_leaders([c for c, _label in candidates])
     many = len(candidates) > 1
     refusals, warnings, seen = [], [], set()
     for candidate, label in candidates:

@@ -49,8 +49,34 @@ def test_a_room_clash_is_409_naming_the_meeting(db, api, booking, create_meeting
     assert response.status_code == 409
     body = response.get_json()
     assert "Cuộc họp trước" in body["message"]
-    assert body["conflicts"] == [{"id": first.id, "url": f"/meetings/{first.id}"}]
+    assert body["conflicts"] == [{"id": first.id, "url": f"/meetings/{first.id}", "title": "Cuộc họp trước",
+                                  "start_at": first.start_at.isoformat(), "end_at": first.end_at.isoformat(),
+                                  "kinds": ["room"]}]
     assert _count(db) == 1
+
+
+def test_a_meeting_clashing_by_room_and_chair_is_listed_once_with_both_kinds(db, api, booking, create_meeting, day,
+                                                                            create_leader):
+    co_chair = create_leader()
+    first = create_meeting(title="Cuộc họp trước", room_id=booking.room.id, chair_id=booking.leader.id,
+                           co_chairs=[co_chair], day=day)
+    response = api()("POST", "/api/v1/meetings", json={**booking(co_chair_ids=[co_chair.id]),
+                                                        "accept_warnings": True})
+    assert response.status_code == 409
+    conflicts = response.get_json()["conflicts"]
+    assert [c["id"] for c in conflicts] == [first.id]
+    assert conflicts[0]["kinds"] == ["room", "chair", "co_chair"] and conflicts[0]["title"] == "Cuộc họp trước"
+
+
+def test_a_co_chair_clash_is_409(db, api, booking, create_meeting, day, create_leader, create_room):
+    co_chair = create_leader(full_name="Nguyễn Văn Đồng")
+    first = create_meeting(title="Đang chủ trì", chair_id=co_chair.id, room_id=create_room().id, day=day)
+    response = api()("POST", "/api/v1/meetings", json={**booking(co_chair_ids=[co_chair.id]),
+                                                        "accept_warnings": True})
+    assert response.status_code == 409, response.get_json()
+    body = response.get_json()
+    assert "Nguyễn Văn Đồng" in body["message"] and "Đang chủ trì" in body["message"]
+    assert [(c["id"], c["kinds"]) for c in body["conflicts"]] == [(first.id, ["co_chair"])]
 
 
 def test_bad_fields_are_400_with_the_fields(db, api, booking):

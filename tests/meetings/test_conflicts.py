@@ -181,12 +181,14 @@ def test_a_time_in_the_past_is_a_warning(db, booking, secretary):
     assert "past" in [i.code for i in issues]
 
 
-def test_warnings_name_classified_meetings_masked(db, booking, secretary, create_person, create_meeting, day,
+def test_warnings_name_classified_meetings_masked(db, booking, secretary, create_leader, create_meeting, day,
                                                   create_room):
-    busy = create_person()
-    create_meeting(title="Bí mật quốc phòng", classification="tuyet_mat", attendee_people=[busy], day=day,
+    # A leader of the classified meeting: the busy slot names its leaders anyway (a plain attendee is not
+    # named at all, see test_the_busy_warning_never_names_who_attends_a_meeting_the_user_may_not_see).
+    busy = create_leader()
+    create_meeting(title="Bí mật quốc phòng", classification="tuyet_mat", attending=[busy], day=day,
                    room_id=create_room().id)
-    issues = _warnings(booking(attendee_person_ids=[busy.id]), secretary)
+    issues = _warnings(booking(attending_leader_ids=[busy.id]), secretary)
     assert "Bí mật quốc phòng" not in issues[0].message and "Họp (nội dung mật)" in issues[0].message
 
 
@@ -197,3 +199,73 @@ def test_a_series_is_refused_when_any_occurrence_clashes(db, booking, secretary,
     assert "Vướng lịch" in refused.value.message
     assert f"{day + timedelta(days=14):%d/%m/%Y}" in refused.value.message
     assert _count(db) == 1
+
+
+@pytest.mark.parametrize("there,here", [("chair", "co_chair"), ("co_chair", "chair"), ("co_chair", "co_chair")])
+def test_a_leader_chairing_or_co_chairing_elsewhere_is_refused(db, booking, secretary, create_leader,
+                                                               create_meeting, create_room, day, there, here):
+    leader = create_leader(full_name="Phạm Minh Đức")
+    other_chair = create_leader()
+    first = create_meeting(title="Làm việc với Bộ Xây dựng", day=day, start="09:00", end="11:00",
+                           room_id=create_room().id,
+                           **({"chair_id": leader.id} if there == "chair" else
+                              {"chair_id": other_chair.id, "co_chairs": [leader]}))
+    data = booking(chair_id=leader.id) if here == "chair" else booking(co_chair_ids=[leader.id])
+    with pytest.raises(ConflictError) as refused:
+        services.create_meeting(data, secretary, accept_warnings=True)
+    assert "Phạm Minh Đức" in refused.value.message and "Làm việc với Bộ Xây dựng" in refused.value.message
+    assert [m.id for m in refused.value.conflicts] == [first.id]
+    assert refused.value.kinds == {first.id: ["co_chair"]}
+    assert _count(db) == 1
+
+
+def test_a_co_chair_clash_is_refused_on_edit_and_on_move_too(db, booking, secretary, create_leader, create_meeting,
+                                                             create_room, day):
+    leader = create_leader(full_name="Phạm Minh Đức")
+    create_meeting(title="Buổi chiều", day=day, start="14:00", end="16:00", chair_id=leader.id,
+                   room_id=create_room().id)
+    meeting = services.create_meeting(booking(co_chair_ids=[leader.id]), secretary)
+    with pytest.raises(ConflictError):
+        services.update_meeting(meeting, {"start": "15:00", "end": "16:30"}, secretary, accept_warnings=True)
+    with pytest.raises(ConflictError):
+        services.move_meeting(meeting, meeting.start_at + timedelta(hours=7), meeting.end_at + timedelta(hours=7),
+                              secretary, reason="Đổi giờ", accept_warnings=True)
+    db.session.expire_all()
+    assert [p.id for p in db.session.get(Meeting, meeting.id).co_chairs] == [leader.id]
+    assert db.session.get(Meeting, meeting.id).start_at == meeting.start_at
+
+
+def test_a_co_chair_clash_with_a_cancelled_meeting_is_no_clash(db, booking, secretary, create_leader, create_meeting,
+                                                               create_room, day):
+    leader = create_leader()
+    create_meeting(day=day, chair_id=leader.id, room_id=create_room().id, status="cancelled")
+    services.create_meeting(booking(co_chair_ids=[leader.id]), secretary)
+    assert _count(db) == 2
+
+
+def test_a_leader_attending_elsewhere_while_chairing_here_stays_a_warning(db, booking, secretary, create_meeting,
+                                                                         create_room, day, create_leader):
+    create_meeting(title="Hội nghị Thành ủy", chair_id=create_leader().id, attending=[booking.leader], day=day,
+                   room_id=create_room().id)
+    issues = _warnings(booking(), secretary)
+    assert [i.code for i in issues] == ["person_busy"]
+
+
+def test_the_busy_warning_never_names_who_attends_a_meeting_the_user_may_not_see(
+        db, booking, create_user, create_person, create_leader, create_meeting, day, create_room):
+    guest = create_person(full_name="Lê Văn Khách Mời")
+    secret_leader = create_leader(full_name="Đinh Tiến Dũng")
+    create_meeting(title="Họp tuyệt mật", classification="tuyet_mat", chair_id=create_leader().id,
+                   attending=[secret_leader], attendee_people=[guest], day=day, room_id=create_room().id)
+    clerk = create_user(role="secretary", clearance="internal")
+    with pytest.raises(WarningsNotAccepted) as pending:
+        services.create_meeting(booking(attendee_person_ids=[guest.id], attending_leader_ids=[secret_leader.id]),
+                                clerk)
+    text = " ".join(i.message for i in pending.value.issues)
+    assert "Đinh Tiến Dũng" in text and "Họp (nội dung mật)" in text  # a leader of the busy slot may be named
+    assert "Lê Văn Khách Mời" not in text and "tuyệt mật" not in text
+    # a user cleared for it is told about the guest
+    cleared = create_user(role="secretary", clearance="tuyet_mat")
+    with pytest.raises(WarningsNotAccepted) as pending:
+        services.create_meeting(booking(attendee_person_ids=[guest.id]), cleared)
+    assert "Lê Văn Khách Mời" in pending.value.issues[0].message
