@@ -138,6 +138,10 @@ def online_endpoint(meeting_id, point_id):
     return jsonify(_points_json(meeting.id, [point_id])[0])
 
 
+_BOOLEAN = ('A JSON boolean, true or false. Anything else (the string "false", 0, 1, null when changing) is '
+            "refused with 400 naming the field.")
+_ACTUAL = ("Only once the meeting has started: before, a figure is refused with 400 (field actual_participants); "
+           "planned figures at any time.")
 _POINT = {
     "type": "object",
     "properties": {
@@ -147,7 +151,7 @@ _POINT = {
             "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"},
             "kind": {"type": "string"}}},
         "site_name": {"type": "string", "nullable": True},
-        "is_host": {"type": "boolean"},
+        "is_host": {"type": "boolean", "description": _BOOLEAN},
         "address": {"type": "string"},
         "contact_person_id": {"type": "integer", "nullable": True},
         "contact_name": {"type": "string"},
@@ -155,7 +159,7 @@ _POINT = {
         "planned_participants": {"type": "integer", "nullable": True, "minimum": 0,
                                  "maximum": services.MAX_PARTICIPANTS_PER_POINT},
         "actual_participants": {"type": "integer", "nullable": True, "minimum": 0,
-                                "maximum": services.MAX_PARTICIPANTS_PER_POINT},
+                                "maximum": services.MAX_PARTICIPANTS_PER_POINT, "description": _ACTUAL},
         "connection_status": {"type": "string", "enum": list(services.CONNECTION_STATUSES)},
         "connection_note": {"type": "string"},
         "checked_at": {"type": "string", "format": "date-time", "nullable": True},
@@ -189,7 +193,8 @@ OPENAPI = {
                 "description": "One: {unit_id | unit_code | site_name, is_host, address, contact_name, contact_phone,"
                                " planned_participants}. Many: {selection: {kind: district|commune|department,"
                                " parent_id, group_id}, planned_participants}; units present already are skipped and"
-                               " counted. The same bridge point twice is refused (400).",
+                               " counted; a selection that finds no unit on the meeting's date is refused (400, with"
+                               " the reason). The same bridge point twice is refused (400).",
                 "tags": ["online"],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "oneOf": [{"$ref": "#/components/schemas/BridgePointNew"},
@@ -238,10 +243,10 @@ OPENAPI = {
         }},
         "BridgePointNew": {"type": "object", "properties": {
             "unit_id": {"type": "integer"}, "unit_code": {"type": "string"}, "site_name": {"type": "string"},
-            "is_host": {"type": "boolean"}, "address": {"type": "string"}, "contact_person_id": {"type": "integer"},
-            "contact_name": {"type": "string"}, "contact_phone": {"type": "string"},
-            "planned_participants": {"type": "integer", "minimum": 0},
-            "actual_participants": {"type": "integer", "minimum": 0}}},
+            "is_host": {"type": "boolean", "description": _BOOLEAN}, "address": {"type": "string"},
+            "contact_person_id": {"type": "integer"}, "contact_name": {"type": "string"},
+            "contact_phone": {"type": "string"}, "planned_participants": {"type": "integer", "minimum": 0},
+            "actual_participants": {"type": "integer", "minimum": 0, "description": _ACTUAL}}},
         "BridgePointSelection": {"type": "object", "required": ["selection"], "properties": {
             "selection": {"type": "object", "properties": {
                 "kind": {"type": "string", "enum": list(services.SELECTIONS)},

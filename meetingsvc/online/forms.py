@@ -5,18 +5,31 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
 
+from meetingsvc.core.errors import ValidationError
 from meetingsvc.meetings.models import MODES
-from meetingsvc.online.models import CONNECTION_STATUSES, MAX_PARTICIPANTS_PER_POINT
+from meetingsvc.online.models import CONNECTION_STATUSES
 
 
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-PARTICIPANTS = [Optional(), NumberRange(min=0, max=MAX_PARTICIPANTS_PER_POINT,
-                                        message=_l("Between 0 and %(max)s.", max=MAX_PARTICIPANTS_PER_POINT))]
+class ParticipantsField(IntegerField):
+    """A number of participants: empty, or a whole number from 0 to MAX_PARTICIPANTS_PER_POINT, checked by the
+    service's rule, with ONE translated message when it is not (not WTForms' English "Not a valid integer value."
+    beside a range message). What was typed stays in the field."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        from meetingsvc.online.services import check_participants
+
+        try:
+            self.data = check_participants(valuelist[0], self.name)
+        except ValidationError as exc:
+            self.data = None
+            raise ValueError(next(iter(exc.fields.values()))) from None
 
 
 class LinkForm(FlaskForm):
@@ -37,7 +50,7 @@ class PointForm(FlaskForm):
     address = StringField(_l("Room / address"))
     contact_name = StringField(_l("Contact person"))
     contact_phone = StringField(_l("Contact phone"))
-    planned_participants = IntegerField(_l("Planned participants"), validators=PARTICIPANTS)
+    planned_participants = ParticipantsField(_l("Planned participants"))
 
 
 class PointEditForm(FlaskForm):
@@ -46,16 +59,18 @@ class PointEditForm(FlaskForm):
     address = StringField(_l("Room / address"))
     contact_name = StringField(_l("Contact person"))
     contact_phone = StringField(_l("Contact phone"))
-    planned_participants = IntegerField(_l("Planned participants"), validators=PARTICIPANTS)
-    actual_participants = IntegerField(_l("Actual participants"), validators=PARTICIPANTS)
+    planned_participants = ParticipantsField(_l("Planned participants"))
+    actual_participants = ParticipantsField(_l("Actual participants"))
     connection_status = SelectField(_l("Connection check"), choices=choices(CONNECTION_STATUSES.items()))
     connection_note = StringField(_l("Note"))
 
 
 class BulkForm(FlaskForm):
-    selection = SelectField(_l("Add"), choices=[], validate_choice=False)
-    parent_id = SelectField(_l("Of unit"), choices=[], validate_choice=False)
-    planned_participants = IntegerField(_l("Planned participants per point"), validators=PARTICIPANTS)
+    """On the same page as PointForm: its own element ids ("bulk-…"), so that each label points at its field."""
+
+    selection = SelectField(_l("Add"), choices=[], validate_choice=False, id="bulk-selection")
+    parent_id = SelectField(_l("Of unit"), choices=[], validate_choice=False, id="bulk-parent_id")
+    planned_participants = ParticipantsField(_l("Planned participants per point"), id="bulk-planned_participants")
 
 
 class UploadForm(FlaskForm):

@@ -1,17 +1,25 @@
 """Bulk entry of actual participants from a CSV or XLSX file: one row per bridge point.
 
 The whole file is checked before anything is saved; if any row is wrong nothing is saved and every wrong
-row is named (its row number in the spreadsheet, the header being row 1, and the reason).
+row is named by its row number in the file (as the spreadsheet shows it, blank rows and a title above the
+header counted) and the reason. The header is the first row, among the first HEADER_SEARCH_ROWS, that names
+the columns; rows above it (a title, blank rows) are skipped.
+
+Names written into the template that a spreadsheet would take for a formula (=, +, -, @ first) are written as
+text (XLSX: a text cell shown with a leading apostrophe; CSV: a leading apostrophe), and an upload reads such
+a value back without the apostrophe, so that a filled-in template round-trips.
 
 Columns (headers in English or Vietnamese, with or without diacritics, any order):
   unit_code            the unit's code (for a bridge point that is a unit), or
   site_name            the site's name (for a named site);
   actual_participants  the number present;
-  point_name, planned_participants   informative (the template fills them), ignored on upload.
+  point_name, planned_participants   informative (the template fills them), ignored on upload;
+  ignored              a row number ("STT") or notes ("Ghi chú"), ignored.
 """
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -32,6 +40,7 @@ COLUMNS = {
     "planned_participants": _l("Planned participants"),
     "actual_participants": _l("Actual participants"),
 }
+IGNORED = {"stt", "so thu tu", "#", "no", "no.", "ghi chu", "note", "notes"}
 # Header spellings accepted (folded: lower case, no diacritics), besides the keys and the English labels.
 ALIASES = {
     "unit_code": {"ma don vi", "ma", "code", "unit code", "ma dv"},
@@ -42,6 +51,9 @@ ALIASES = {
                             "actual participants"},
 }
 MAX_ROWS = 5000
+HEADER_SEARCH_ROWS = 20
+# What a spreadsheet takes for the start of a formula (OWASP "CSV injection"), tab and carriage return included.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GROUPED_NUMBER = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 
 
@@ -64,8 +76,9 @@ class UploadError(ValidationError):
 
 
 def _column_for(header) -> str | None:
+    """The column key a header cell names; None for an empty or ignored cell, "?" for an unknown one."""
     text = fold(str(header or "")).replace("_", " ").strip()
-    if not text:
+    if not text or text in IGNORED:
         return None
     for key, label in COLUMNS.items():
         if text in (key.replace("_", " "), fold(str(label))) or text in ALIASES[key]:
@@ -73,8 +86,44 @@ def _column_for(header) -> str | None:
     return "?"
 
 
-def _read_rows(filename: str, data: bytes) -> list[list]:
+def _blank(row) -> bool:
+    return not any(c is not None and str(c).strip() for c in row)
+
+
+def as_text(value):
+    """A value for a spreadsheet cell that is never taken for a formula: text starting with = + - @ gets an
+    apostrophe in front (what Excel itself shows for text typed that way)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _from_text(value):
+    """The inverse of as_text for a value read from an upload."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter (comma, semicolon as Excel writes with a Vietnamese locale, or tab) under which the first
+    rows name the most known columns; csv.Sniffer guesses wrong on a title row above the header."""
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS + 1])
+
+    def known(delimiter):
+        try:
+            rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))
+        except csv.Error:
+            return 0
+        return max((len({_column_for(c) for c in row} - {None, "?"}) for row in rows), default=0)
+
+    return max((",", ";", "\t"), key=known)
+
+
+def _read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
+    """(row number in the file, cells) for the first rows of the file, blank rows included."""
     name = (filename or "").lower()
+    limit = MAX_ROWS + HEADER_SEARCH_ROWS + 1
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -83,7 +132,9 @@ def _read_rows(filename: str, data: bytes) -> list[list]:
         except Exception:  # openpyxl raises many kinds for a file that is not a workbook
             raise UploadError(_("The file is not a readable XLSX workbook.")) from None
         sheet = workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+        # From row 1, so that the position is the row number the spreadsheet shows (gaps come as empty rows).
+        rows = list(enumerate((list(r) for r in sheet.iter_rows(min_row=1, max_row=limit + 1, values_only=True)),
+                              start=1))
         workbook.close()
         return rows
     if name.endswith(".csv") or name.endswith(".txt"):
@@ -92,11 +143,31 @@ def _read_rows(filename: str, data: bytes) -> list[list]:
         except UnicodeDecodeError:
             raise UploadError(_("Save the CSV file as UTF-8.")) from None
         try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+            # One record is one row of the spreadsheet, even when a quoted cell spans lines.
+            return list(enumerate(itertools.islice(
+                csv.reader(io.StringIO(text), delimiter=_delimiter(text)), limit + 1), start=1))
         except csv.Error:
-            dialect = csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)][: MAX_ROWS + 2]
+            raise UploadError(_("The file is not a readable CSV file.")) from None
     raise UploadError(_("Upload a .xlsx or .csv file."))
+
+
+def _find_header(rows) -> int | None:
+    """Index in `rows` of the header: the first row (of the first HEADER_SEARCH_ROWS) naming the needed columns,
+    else the first naming any known column, else the first row that is not blank."""
+    first_known = first_filled = None
+    for index, (number, row) in enumerate(rows):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        if _blank(row):
+            continue
+        if first_filled is None:
+            first_filled = index
+        keys = {_column_for(c) for c in row}
+        if "actual_participants" in keys and keys & {"unit_code", "site_name"}:
+            return index
+        if first_known is None and keys - {None, "?"}:
+            first_known = index
+    return first_known if first_known is not None else first_filled
 
 
 def _number(value) -> int | None:
@@ -131,16 +202,20 @@ def _number(value) -> int | None:
 def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
     """Check a whole upload against the meeting's bridge points. Raises UploadError naming every bad row."""
     rows = _read_rows(filename, data)
-    while rows and not any(c not in (None, "") and str(c).strip() for c in rows[0]):
-        rows.pop(0)
-    if not rows:
+    while rows and _blank(rows[-1][1]):
+        rows.pop()
+    start = _find_header(rows)
+    if start is None:
         raise UploadError(_("The file is empty."))
-    if len(rows) > MAX_ROWS + 1:
+    header_number, header_cells = rows[start]
+    body = rows[start + 1:]
+    if len(body) > MAX_ROWS:
         raise UploadError(_("At most %(n)s rows.", n=MAX_ROWS))
-    header = [_column_for(h) for h in rows[0]]
-    unknown = [str(h) for h, key in zip(rows[0], header, strict=False) if key == "?"]
+    header = [_column_for(h) for h in header_cells]
+    unknown = [str(h) for h, key in zip(header_cells, header, strict=False) if key == "?"]
     if unknown:
-        raise UploadError(_("Unknown columns: %(names)s. Use the template.", names=", ".join(unknown)))
+        raise UploadError(_("Unknown columns in row %(row)s: %(names)s. Use the template.", row=header_number,
+                            names=", ".join(unknown)))
     if len([k for k in header if k]) != len({k for k in header if k}):
         raise UploadError(_("A column appears twice. Use the template."))
     if "actual_participants" not in header or not ({"unit_code", "site_name"} & set(header)):
@@ -158,9 +233,9 @@ def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
         if i is None or i >= len(row):
             return None
         value = row[i]
-        return value.strip() if isinstance(value, str) else value
+        return _from_text(value.strip()) if isinstance(value, str) else value
 
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in body:
         code, site, actual = cell(row, "unit_code"), cell(row, "site_name"), cell(row, "actual_participants")
         if all(v in (None, "") for v in (code, site, actual)):
             result.blank_rows += 1
@@ -207,9 +282,12 @@ def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
 
 
 def import_actuals(meeting, filename: str, data: bytes, user=None) -> int:
-    """Check and save an upload of actual participants; all rows or none. Returns the number of rows saved."""
+    """Check and save an upload of actual participants; all rows or none. Returns the number of rows saved.
+    Refused whole before the meeting has started."""
+    if not services.has_started(meeting):
+        raise UploadError(services.not_started_message(meeting))
     result = parse_upload(meeting, filename, data)
-    services.record_results(meeting, result.values, user=user)
+    services.record_results(meeting, result.values, user=user, source=(filename or "").rsplit("/", 1)[-1][:120])
     return len(result.values)
 
 
@@ -220,8 +298,8 @@ def template_rows(meeting) -> list[list]:
     header = [str(COLUMNS[k]) for k in COLUMNS]
     rows = [header]
     for point in services.point_rows(meeting.id):
-        rows.append([point.unit_code or "", "" if point.unit_id else point.site_name, point.label,
-                     point.planned_participants, point.actual_participants])
+        rows.append([as_text(point.unit_code or ""), as_text("" if point.unit_id else point.site_name),
+                     as_text(point.label), point.planned_participants, point.actual_participants])
     return rows
 
 
@@ -232,8 +310,16 @@ def template_xlsx(meeting) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Bridge points"))[:31]
-    for row in template_rows(meeting):
-        sheet.append(row)
+    for number, row in enumerate(template_rows(meeting), start=1):
+        for column, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(row=number, column=column)
+            if isinstance(value, str) and value.startswith("'"):
+                # Text, not a formula: a string cell that Excel shows with its apostrophe prefix (quotePrefix).
+                cell.value, cell.data_type, cell.quotePrefix = value[1:], "s", True
+            else:
+                cell.value = value
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDE", (14, 30, 45, 18, 18), strict=True):

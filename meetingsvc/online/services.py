@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased, joinedload
 from meetingsvc.core.audit import record
 from meetingsvc.core.db import utcnow
 from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.i18n import format_day_time, format_number
 from meetingsvc.core.time import to_local
 from meetingsvc.directory.models import Unit, UnitGroup
 from meetingsvc.extensions import db
@@ -64,6 +65,41 @@ POINT_TEXT_FIELDS = {"address": 300, "contact_name": 160, "contact_phone": 40, "
 POINT_FIELDS = ("address", "contact_name", "contact_phone", "planned_participants", "actual_participants",
                 "connection_status", "connection_note", "is_host", "site_name")
 TECHNICIAN_POINT_FIELDS = ("actual_participants", "connection_status", "connection_note")
+
+# The meeting page's history: action codes of the audit entries written here, and the field names in their
+# before/after, as labels. Values in those entries are stored readably (status labels, names, not codes).
+HISTORY_LABELS = {
+    "online_link": _l("changed the online link"),
+    "bridge_point_add": _l("added a bridge point"),
+    "bridge_point_bulk_add": _l("added bridge points"),
+    "bridge_point_update": _l("changed a bridge point"),
+    "bridge_point_remove": _l("removed bridge points"),
+    "connection_check": _l("recorded a connection check"),
+    "participants_recorded": _l("recorded participants"),
+    "participants_uploaded": _l("uploaded participants from a file"),
+    "mode": _l("Mode"),
+    "online_provider": _l("Provider"),
+    "join_url": _l("Join URL"),
+    "online_meeting_code": _l("Meeting ID"),
+    "passcode": _l("Passcode"),
+    "dial_in": _l("Dial-in"),
+    "is_relayed": _l("Relayed from another body's system"),
+    "origin_network": _l("Origin network"),
+    "points": _l("Bridge points"),
+    "site_name": _l("Site name"),
+    "is_host": _l("Host point"),
+    "address": _l("Room / address"),
+    "contact_name": _l("Contact person"),
+    "contact_phone": _l("Contact phone"),
+    "planned_participants": _l("Planned participants"),
+    "actual_participants": _l("Actual participants"),
+    "actual_total": _l("Actual participants (all bridge points)"),
+    "connection_status": _l("Connection check"),
+    "connection_note": _l("Note on the connection"),
+    "present_count": _l("People present at the venue"),
+}
+# An audit entry lists the bridge points whose figure changed up to this many; beyond, it keeps the totals.
+HISTORY_DETAIL_LIMIT = 10
 
 
 class Totals(NamedTuple):
@@ -155,6 +191,10 @@ def check_join_url(url: str) -> str:
         "." not in host and host != "localhost" and ":" not in host
     ) or any(c in host for c in "<>\"'`\\{}|^"):
         raise ValidationError({"join_url": message})
+    if "@" in parts.netloc:
+        # https://user:pass@host/… would put a password where feeds and pages show the link.
+        raise ValidationError({"join_url": _("Do not put a user name or password in the web address: enter the "
+                                             "passcode in its own field.")})
     return url
 
 
@@ -172,17 +212,27 @@ def shareable_join_url(url: str) -> str:
 
 
 def _text(value, limit: int, field: str) -> str:
-    value = "" if value is None else str(value).strip()
+    if value is not None and not isinstance(value, str):
+        raise ValidationError({field: _("Enter text.")})
+    value = (value or "").strip()
     if len(value) > limit:
         raise ValidationError({field: _("At most %(n)s characters.", n=limit)})
     return value
+
+
+def check_boolean(value, field: str) -> bool:
+    """True or False as given (a JSON boolean, a checkbox's value); anything else is refused, naming the field:
+    bool("false") would be True."""
+    if isinstance(value, bool):
+        return value
+    raise ValidationError({field: _("Answer true or false (a JSON boolean, without quotes).")})
 
 
 def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
     """Set the mode and the online link of a meeting; checks everything before writing anything."""
     errors, changes = {}, {}
     if "mode" in data and data["mode"] is not None:
-        if data["mode"] not in MODES:
+        if not isinstance(data["mode"], str) or data["mode"] not in MODES:
             errors["mode"] = _("Choose in person, online or hybrid.")
         else:
             changes["mode"] = data["mode"]
@@ -199,7 +249,10 @@ def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
         except ValidationError as exc:
             errors.update(exc.fields)
     if "is_relayed" in data:
-        changes["is_relayed"] = bool(data["is_relayed"])
+        try:
+            changes["is_relayed"] = check_boolean(data["is_relayed"], "is_relayed")
+        except ValidationError as exc:
+            errors.update(exc.fields)
     relayed = changes.get("is_relayed", meeting.is_relayed)
     if relayed and not changes.get("origin_network", meeting.origin_network):
         errors["origin_network"] = _("Say whose system the conference is relayed from.")
@@ -216,7 +269,7 @@ def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
         masked = {k: ("***" if k in SECRET_LINK_FIELDS and v else v) for k, v in before.items()}
         masked_after = {k: ("***" if k in SECRET_LINK_FIELDS and v else v) for k, v in after.items()}
         if before.get("passcode") != after.get("passcode"):
-            masked_after["passcode"] = "*** (changed)" if after.get("passcode") else ""
+            masked_after["passcode"] = _("*** (changed)") if after.get("passcode") else ""
         record("online_link", meeting, summary=_("Online link updated"), before=masked, after=masked_after,
                user=user)
     db.session.commit()
@@ -226,12 +279,12 @@ def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
 # ---- units ----------------------------------------------------------------------------------------------
 
 
-def _valid_on(day):
+def _valid_on(day, unit=Unit):
     """The same rule as directory.services: an active unit within its validity dates."""
     return sa.and_(
-        Unit.is_active.is_(True),
-        sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= day),
-        sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= day),
+        unit.is_active.is_(True),
+        sa.or_(unit.valid_from.is_(None), unit.valid_from <= day),
+        sa.or_(unit.valid_to.is_(None), unit.valid_to >= day),
     )
 
 
@@ -247,6 +300,50 @@ def units_for_selection(kind=None, parent_id=None, group_id=None, on_date=None) 
     return directory_selection(kind=kinds, parent_id=parent_id, group_id=group_id, on_date=on_date)
 
 
+class BulkOption(NamedTuple):
+    """A bulk selection offered on the page: its form value ("district", "group:7"), its label, how many units."""
+
+    value: str
+    label: str
+    count: int
+
+
+def bulk_options(day) -> list[BulkOption]:
+    """The bulk selections that find units on `day`, with how many: one that would add nothing is not offered
+    (no "all district-level units" for a meeting after the 2025 reorganisation)."""
+    all_kinds = [k for _label, kinds in SELECTIONS.values() for k in kinds]
+    counts = dict(db.session.execute(
+        sa.select(Unit.kind, sa.func.count()).where(_valid_on(day), Unit.kind.in_(all_kinds)).group_by(Unit.kind)
+    ).all())
+    options = []
+    for key, (label, kinds) in SELECTIONS.items():
+        n = sum(counts.get(k, 0) for k in kinds)
+        if n:
+            options.append(BulkOption(key, f"{label} ({format_number(n)})", n))
+    for group in groups():
+        n = len(units_for_selection(group_id=group.id, on_date=day))
+        if n:
+            label = _("Group: %(name)s", name=group.name)
+            options.append(BulkOption(f"group:{group.id}", f"{label} ({format_number(n)})", n))
+    return options
+
+
+def _nothing_found(kind, parent_id, group_id, day) -> str:
+    """Why a bulk selection found no unit on the meeting's day."""
+    on = day.strftime("%d/%m/%Y")
+    if group_id is not None:
+        group = db.session.get(UnitGroup, group_id)
+        return _("No unit of the group %(name)s existed on %(day)s.", name=group.name, day=on)
+    if parent_id is not None:
+        return _("No ward or commune under %(unit)s existed on %(day)s.", unit=db.session.get(Unit, parent_id).name,
+                 day=on)
+    return {
+        "district": _("No district-level unit existed on %(day)s.", day=on),
+        "commune": _("No ward or commune existed on %(day)s.", day=on),
+        "department": _("No department existed on %(day)s.", day=on),
+    }[kind]
+
+
 def unit_choices_on(day) -> list[tuple[int, str, str]]:
     """(id, name, code) of every unit valid on `day`, for the single-add list (light rows, not ORM objects)."""
     return [tuple(r) for r in db.session.execute(
@@ -257,7 +354,8 @@ def parent_choices(day) -> list[Unit]:
     """Units that have wards/communes under them on `day` (the city, district-level units)."""
     kinds = SELECTIONS["commune"][1]
     child = aliased(Unit)
-    has_children = sa.select(child.id).where(child.parent_id == Unit.id, child.kind.in_(kinds)).exists()
+    has_children = sa.select(child.id).where(child.parent_id == Unit.id, child.kind.in_(kinds),
+                                             _valid_on(day, child)).exists()
     return list(db.session.scalars(
         sa.select(Unit).where(has_children, _valid_on(day)).order_by(Unit.sort_order, Unit.name)))
 
@@ -265,6 +363,31 @@ def parent_choices(day) -> list[Unit]:
 def groups() -> list[UnitGroup]:
     return list(db.session.scalars(sa.select(UnitGroup).where(UnitGroup.is_active.is_(True))
                                    .order_by(UnitGroup.name)))
+
+
+def points_invalid_on(meeting: Meeting, on_date=None) -> list:
+    """The bridge points of `meeting` whose unit did not exist on `on_date` (default: the meeting's local date),
+    as rows (id, unit_id, label, unit_code, valid_from, valid_to). For a warning when a meeting moves to another
+    date: a conference moved past 1/7/2025 keeps district-level units that were dissolved by then."""
+    day = on_date or meeting_day(meeting)
+    return db.session.execute(
+        sa.select(BridgePoint.id, Unit.id.label("unit_id"), Unit.name.label("label"), Unit.code.label("unit_code"),
+                  Unit.valid_from, Unit.valid_to)
+        .join(Unit, Unit.id == BridgePoint.unit_id)
+        .where(BridgePoint.meeting_id == meeting.id, sa.not_(_valid_on(day)))
+        .order_by(BridgePoint.is_host.desc(), BridgePoint.sort_order, BridgePoint.id)
+    ).all()
+
+
+def invalid_points_warning(meeting: Meeting, on_date=None) -> str | None:
+    """A sentence naming the bridge points whose unit did not exist on the date, or None (see points_invalid_on)."""
+    rows = points_invalid_on(meeting, on_date)
+    if not rows:
+        return None
+    day = (on_date or meeting_day(meeting)).strftime("%d/%m/%Y")
+    names = ", ".join(r.label for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+    return _("%(n)s bridge points are units that did not exist on %(day)s: %(names)s. Remove them or replace "
+             "them with the units of that date.", n=len(rows), day=day, names=names)
 
 
 # ---- bridge points ---------------------------------------------------------------------------------------
@@ -300,6 +423,21 @@ def _require_online(meeting):
         raise ValidationError({"mode": _("Bridge points belong to online or hybrid meetings: set the mode first.")})
 
 
+def has_started(meeting: Meeting, now=None) -> bool:
+    """Actual figures (participants, attendance, people present) exist only once the meeting has started."""
+    return meeting.start_at <= (now or utcnow())
+
+
+def not_started_message(meeting: Meeting) -> str:
+    return _("The meeting starts at %(start)s: actual figures can be recorded from then on (planned figures at "
+             "any time).", start=format_day_time(meeting.start_at))
+
+
+def _require_started(meeting: Meeting, field: str) -> None:
+    if not has_started(meeting):
+        raise ValidationError({field: not_started_message(meeting)})
+
+
 def _next_sort_order(meeting_id) -> int:
     current = db.session.scalar(sa.select(sa.func.max(BridgePoint.sort_order))
                                 .where(BridgePoint.meeting_id == meeting_id))
@@ -314,15 +452,24 @@ def _present_keys(meeting_id):
     return units, sites, any(r.is_host for r in rows)
 
 
+def _whole_id(value) -> int | None:
+    """An id from a form or JSON: a whole number or its digits; None for anything else (True is not 1)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def _unit_for(meeting, unit_id=None, unit_code=None) -> Unit:
     unit = None
     if unit_id not in (None, ""):
-        try:
-            unit = db.session.get(Unit, int(unit_id))
-        except (TypeError, ValueError):
-            unit = None
-    elif unit_code:
-        unit = db.session.scalar(sa.select(Unit).where(Unit.code == str(unit_code).strip()))
+        key = _whole_id(unit_id)
+        unit = db.session.get(Unit, key) if key is not None else None
+    elif isinstance(unit_code, str) and unit_code.strip():
+        unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code.strip()))
     if unit is None:
         raise ValidationError({"unit_id": _("Unknown unit.")})
     day = meeting_day(meeting)
@@ -332,26 +479,34 @@ def _unit_for(meeting, unit_id=None, unit_code=None) -> Unit:
     return unit
 
 
+def _status_label(code) -> str | None:
+    """What the audit log keeps of a connection status: its label, readable in the meeting's history."""
+    return str(CONNECTION_STATUSES[code]) if code in CONNECTION_STATUSES else code
+
+
+def _names(labels) -> str:
+    return ", ".join(labels)
+
+
 def add_point(meeting: Meeting, data: dict, user=None) -> BridgePoint:
     """Add one bridge point: a unit (unit_id or unit_code) or a named site. The same point twice is refused."""
     _require_online(meeting)
-    errors = {}
-    site_name = (data.get("site_name") or "").strip()
-    has_unit = data.get("unit_id") not in (None, "") or bool(data.get("unit_code"))
+    errors, fields = {}, {}
+    for field in ("address", "contact_name", "contact_phone", "site_name"):
+        try:
+            fields[field] = _text(data.get(field), POINT_TEXT_FIELDS[field], field)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    site_name = fields.get("site_name", "")
+    has_unit = data.get("unit_id") not in (None, "") or data.get("unit_code") not in (None, "")
     unit = None
     if has_unit and site_name:
         errors["site_name"] = _("Choose a unit or name a site, not both.")
-    elif not has_unit and not site_name:
+    elif not has_unit and not site_name and "site_name" not in errors:
         errors["unit_id"] = _("Choose a unit or name a site.")
     elif has_unit:
         try:
             unit = _unit_for(meeting, data.get("unit_id"), data.get("unit_code"))
-        except ValidationError as exc:
-            errors.update(exc.fields)
-    fields = {}
-    for field in ("address", "contact_name", "contact_phone", "site_name"):
-        try:
-            fields[field] = _text(data.get(field), POINT_TEXT_FIELDS[field], field)
         except ValidationError as exc:
             errors.update(exc.fields)
     for field in ("planned_participants", "actual_participants"):
@@ -359,16 +514,23 @@ def add_point(meeting: Meeting, data: dict, user=None) -> BridgePoint:
             fields[field] = check_participants(data.get(field), field)
         except ValidationError as exc:
             errors.update(exc.fields)
-    contact_person_id = data.get("contact_person_id") or None
-    if contact_person_id is not None:
+    if fields.get("actual_participants") is not None and not has_started(meeting):
+        errors["actual_participants"] = not_started_message(meeting)
+    contact_person_id = data.get("contact_person_id")
+    if contact_person_id not in (None, ""):
         from meetingsvc.directory.models import Person
 
-        if not isinstance(contact_person_id, int) and not str(contact_person_id).isdigit() or \
-                db.session.get(Person, int(contact_person_id)) is None:
+        contact_person_id = _whole_id(contact_person_id)
+        if contact_person_id is None or db.session.get(Person, contact_person_id) is None:
             errors["contact_person_id"] = _("Unknown person.")
-        else:
-            contact_person_id = int(contact_person_id)
-    is_host = bool(data.get("is_host"))
+    else:
+        contact_person_id = None
+    is_host = False
+    if data.get("is_host") is not None:
+        try:
+            is_host = check_boolean(data["is_host"], "is_host")
+        except ValidationError as exc:
+            errors.update(exc.fields)
     units, sites, has_host = _present_keys(meeting.id)
     if unit is not None and unit.id in units:
         errors["unit_id"] = _("%(name)s is already a bridge point of this meeting.", name=unit.name)
@@ -394,18 +556,22 @@ def add_point(meeting: Meeting, data: dict, user=None) -> BridgePoint:
 
 def add_points_bulk(meeting: Meeting, *, kind=None, parent_id=None, group_id=None, planned_participants=None,
                     user=None) -> BulkResult:
-    """Add every unit of a selection as a bridge point; units already present are skipped and counted."""
+    """Add every unit of a selection as a bridge point; units already present are skipped and counted.
+    A selection that finds no unit on the meeting's day is refused with the reason."""
     _require_online(meeting)
     if kind is None and group_id is None:
         raise ValidationError({"selection": _("Choose which units to add.")})
-    if kind is not None and kind not in SELECTIONS:
+    if kind is not None and (not isinstance(kind, str) or kind not in SELECTIONS):
         raise ValidationError({"selection": _("Unknown selection.")})
     if parent_id is not None and db.session.get(Unit, parent_id) is None:
         raise ValidationError({"parent_id": _("Unknown unit.")})
     if group_id is not None and db.session.get(UnitGroup, group_id) is None:
         raise ValidationError({"group_id": _("Unknown group.")})
     planned = check_participants(planned_participants, "planned_participants")
-    units = units_for_selection(kind=kind, parent_id=parent_id, group_id=group_id, on_date=meeting_day(meeting))
+    day = meeting_day(meeting)
+    units = units_for_selection(kind=kind, parent_id=parent_id, group_id=group_id, on_date=day)
+    if not units:
+        raise ValidationError({"selection": _nothing_found(kind, parent_id, group_id, day)})
     present_units, _sites, _host = _present_keys(meeting.id)
     order = _next_sort_order(meeting.id)
     added = []
@@ -422,7 +588,7 @@ def add_points_bulk(meeting: Meeting, *, kind=None, parent_id=None, group_id=Non
         record("bridge_point_bulk_add", meeting, user=user,
                summary=_("%(n)s bridge points added (%(what)s), %(skipped)s already present",
                          n=len(added), what=label, skipped=skipped),
-               after={"points": [u.name for u in units if u.id not in present_units]})
+               after={"points": _names(u.name for u in units if u.id not in present_units)})
     db.session.commit()
     return BulkResult(added=added, skipped=skipped)
 
@@ -431,7 +597,7 @@ def remove_points(meeting: Meeting, point_ids=None, *, remove_all=False, user=No
     """Remove the given bridge points of the meeting (or all of them); returns how many were removed."""
     query = sa.select(BridgePoint).where(BridgePoint.meeting_id == meeting.id)
     if not remove_all:
-        ids = [int(i) for i in (point_ids or []) if str(i).isdigit()]
+        ids = [i for i in (_whole_id(i) for i in (point_ids or [])) if i is not None]
         if not ids:
             raise ValidationError({"points": _("Select the bridge points to remove.")})
         query = query.where(BridgePoint.id.in_(ids))
@@ -443,13 +609,16 @@ def remove_points(meeting: Meeting, point_ids=None, *, remove_all=False, user=No
     record("bridge_point_remove", meeting, user=user,
            summary=_("%(n)s bridge points removed: %(names)s", n=len(points),
                      names=", ".join(names[:10]) + ("…" if len(names) > 10 else "")),
-           before={"points": names})
+           before={"points": _names(names)})
     db.session.commit()
     return len(points)
 
 
 def update_point(point: BridgePoint, data: dict, user=None) -> BridgePoint:
-    """Change a bridge point. Technicians may change only TECHNICIAN_POINT_FIELDS (PermissionError otherwise)."""
+    """Change a bridge point. Technicians may change only TECHNICIAN_POINT_FIELDS (PermissionError otherwise).
+
+    Who checked the connection and when (checked_by, checked_at) are stamped only when the connection status
+    really changes: editing the contact or the planned figure keeps them."""
     unknown = set(data) - set(POINT_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be changed here.") for k in sorted(unknown)})
@@ -462,6 +631,9 @@ def update_point(point: BridgePoint, data: dict, user=None) -> BridgePoint:
                 changes[field] = check_participants(data[field], field)
             except ValidationError as exc:
                 errors.update(exc.fields)
+    actual = changes.get("actual_participants")
+    if actual is not None and actual != point.actual_participants and not has_started(point.meeting):
+        errors["actual_participants"] = not_started_message(point.meeting)
     for field in ("address", "contact_name", "contact_phone", "connection_note"):
         if field in data:
             try:
@@ -469,8 +641,14 @@ def update_point(point: BridgePoint, data: dict, user=None) -> BridgePoint:
             except ValidationError as exc:
                 errors.update(exc.fields)
     if "site_name" in data:
-        name = (data["site_name"] or "").strip()
-        if point.unit_id is not None:
+        try:
+            name = _text(data["site_name"], POINT_TEXT_FIELDS["site_name"], "site_name")
+        except ValidationError as exc:
+            errors.update(exc.fields)
+            name = None
+        if name is None:
+            pass
+        elif point.unit_id is not None:
             errors["site_name"] = _("This bridge point is a unit; it has no site name.")
         elif not name:
             errors["site_name"] = _("Name the site.")
@@ -479,37 +657,54 @@ def update_point(point: BridgePoint, data: dict, user=None) -> BridgePoint:
                 sa.func.lower(BridgePoint.site_name) == name.lower())):
             errors["site_name"] = _("%(name)s is already a bridge point of this meeting.", name=name)
         else:
-            changes["site_name"] = name[:200]
+            changes["site_name"] = name
     if "is_host" in data:
-        is_host = bool(data["is_host"])
-        if is_host and not point.is_host and db.session.scalar(sa.select(BridgePoint.id).where(
-                BridgePoint.meeting_id == point.meeting_id, BridgePoint.is_host.is_(True))):
-            errors["is_host"] = _("This meeting already has a host point.")
-        changes["is_host"] = is_host
+        try:
+            is_host = check_boolean(data["is_host"], "is_host")
+        except ValidationError as exc:
+            errors.update(exc.fields)
+        else:
+            if is_host and not point.is_host and db.session.scalar(sa.select(BridgePoint.id).where(
+                    BridgePoint.meeting_id == point.meeting_id, BridgePoint.is_host.is_(True))):
+                errors["is_host"] = _("This meeting already has a host point.")
+            changes["is_host"] = is_host
     if "connection_status" in data:
-        if data["connection_status"] not in CONNECTION_STATUSES:
+        status = data["connection_status"]
+        if not isinstance(status, str) or status not in CONNECTION_STATUSES:
             errors["connection_status"] = _("Choose not checked, checked OK or problem.")
         else:
-            changes["connection_status"] = data["connection_status"]
+            changes["connection_status"] = status
             note = changes.get("connection_note", point.connection_note)
-            if data["connection_status"] == "problem" and not note:
+            if status == "problem" and not note:
                 errors["connection_note"] = _("Describe the problem.")
     if errors:
         raise ValidationError(errors)
+    status_changed = changes.get("connection_status", point.connection_status) != point.connection_status
+    if status_changed and changes["connection_status"] != "problem" and "connection_note" not in changes:
+        changes["connection_note"] = ""  # the note described a problem that is no longer the status
     before = {k: getattr(point, k) for k in changes}
     for key, value in changes.items():
         setattr(point, key, value)
-    if "connection_status" in changes:
-        if changes["connection_status"] == "not_checked":
+    if status_changed:
+        if point.connection_status == "not_checked":
             point.checked_at, point.checked_by_id = None, None
         else:
             point.checked_at, point.checked_by_id = utcnow(), getattr(user, "id", None)
-        if changes["connection_status"] != "problem" and "connection_note" not in changes:
-            point.connection_note = ""
     after = {k: getattr(point, k) for k in changes}
-    if before != after:
-        record("bridge_point_update", point.meeting, user=user, before=before, after=after,
-               summary=_("Bridge point changed: %(name)s", name=point.label))
+    changed = {k for k in changes if before.get(k) != after[k]}
+    if changed:
+        before = {k: before.get(k) for k in changed}
+        after = {k: after[k] for k in changed}
+        for values in (before, after):
+            if "connection_status" in values:
+                values["connection_status"] = _status_label(values["connection_status"])
+        if changed <= {"connection_status", "connection_note"}:
+            record("connection_check", point.meeting, user=user, before=before, after=after,
+                   summary=_("Connection check of %(name)s: %(status)s", name=point.label,
+                             status=_status_label(point.connection_status)))
+        else:
+            record("bridge_point_update", point.meeting, user=user, before=before, after=after,
+                   summary=_("Bridge point changed: %(name)s", name=point.label))
     db.session.commit()
     return point
 
@@ -579,10 +774,21 @@ def _set_actuals(meeting_id: int, changed: list[dict]) -> None:
     )
 
 
+def _sum(values) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _presence(value) -> str | None:
+    return None if value is None else str(_l("Present") if value else _l("Absent"))
+
+
 def record_results(meeting: Meeting, actuals: dict, *, attended: dict | None = None, present_count=None,
-                   set_present_count: bool = False, user=None) -> int:
+                   set_present_count: bool = False, user=None, source: str | None = None) -> int:
     """Save actual participants per bridge point ({point_id: number or None}), attendance of invited people
-    ({attendee_id: True/False/None}) and the in-person head count. All checked first; all or nothing.
+    ({attendee_id: True/False/None}) and the head count at the venue (Meeting.present_count: in-person and
+    hybrid meetings). All checked first; all or nothing. Actual figures are refused before the meeting has
+    started. `source`: the name of the uploaded file the figures come from (one summary entry in the history).
     Returns how many bridge points changed."""
     errors = {}
     rows = {r.id: r for r in db.session.execute(
@@ -592,7 +798,7 @@ def record_results(meeting: Meeting, actuals: dict, *, attended: dict | None = N
         .where(BridgePoint.meeting_id == meeting.id))}
     clean = {}
     for key, value in actuals.items():
-        point_id = int(key) if str(key).isdigit() else None
+        point_id = _whole_id(key)
         if point_id not in rows:
             errors[f"actual-{key}"] = _("Not a bridge point of this meeting.")
             continue
@@ -601,14 +807,15 @@ def record_results(meeting: Meeting, actuals: dict, *, attended: dict | None = N
         except ValidationError as exc:
             errors.update(exc.fields)
     attendee_changes = {}
-    if attended:
-        known = {a.id: a for a in meeting.attendees}
-        for key, value in attended.items():
-            attendee_id = int(key) if str(key).isdigit() else None
-            if attendee_id not in known:
-                errors[f"attended-{key}"] = _("Not an attendee of this meeting.")
-            elif known[attendee_id].attended != value:
-                attendee_changes[attendee_id] = value
+    known = {a.id: a for a in meeting.attendees} if attended else {}
+    for key, value in (attended or {}).items():
+        attendee_id = _whole_id(key)
+        if attendee_id not in known:
+            errors[f"attended-{key}"] = _("Not an attendee of this meeting.")
+        elif value is not None and not isinstance(value, bool):
+            errors[f"attended-{key}"] = _("Choose present or absent.")
+        elif known[attendee_id].attended != value:
+            attendee_changes[attendee_id] = value
     if set_present_count:
         try:
             present_count = check_participants(present_count, "present_count")
@@ -618,19 +825,42 @@ def record_results(meeting: Meeting, actuals: dict, *, attended: dict | None = N
         raise ValidationError(errors)
     changed = [{"id": pid, "actual_participants": v} for pid, v in clean.items()
                if rows[pid].actual_participants != v]
+    count_changed = set_present_count and meeting.present_count != present_count
+    if not has_started(meeting) and (
+            any(c["actual_participants"] is not None for c in changed)
+            or any(v is not None for v in attendee_changes.values())
+            or (count_changed and present_count is not None)):
+        raise ValidationError({"actual_participants": not_started_message(meeting)})
+
+    before, after = {}, {}
+    if len(changed) <= HISTORY_DETAIL_LIMIT:
+        for c in changed:
+            before[rows[c["id"]].label] = rows[c["id"]].actual_participants
+            after[rows[c["id"]].label] = c["actual_participants"]
+    else:
+        new_values = {pid: r.actual_participants for pid, r in rows.items()}
+        new_values.update({c["id"]: c["actual_participants"] for c in changed})
+        before["actual_total"] = _sum(r.actual_participants for r in rows.values())
+        after["actual_total"] = _sum(new_values.values())
+    if count_changed:
+        before["present_count"], after["present_count"] = meeting.present_count, present_count
+    for attendee_id, value in attendee_changes.items():
+        key = _("Attended: %(name)s", name=known[attendee_id].label)
+        before[key], after[key] = _presence(known[attendee_id].attended), _presence(value)
+
     if changed:
         _set_actuals(meeting.id, changed)
     for attendee_id, value in attendee_changes.items():
         db.session.get(Attendee, attendee_id).attended = value
-    count_changed = set_present_count and meeting.present_count != present_count
     if count_changed:
         meeting.present_count = present_count
-    if changed or attendee_changes or count_changed:
-        record("participants_recorded", meeting, user=user,
-               summary=_("Participants recorded: %(n)s bridge points changed", n=len(changed)),
-               before={rows[c["id"]].label: rows[c["id"]].actual_participants for c in changed},
-               after={rows[c["id"]].label: c["actual_participants"] for c in changed}
-               | ({"present_count": present_count} if count_changed else {})
-               | ({"attended": {known[k].label: v for k, v in attendee_changes.items()}} if attendee_changes else {}))
+    if source is not None:
+        record("participants_uploaded", meeting, user=user, before=before, after=after,
+               summary=_("From %(file)s: %(n)s bridge points, %(changed)s changed", file=source, n=len(clean),
+                         changed=len(changed)))
+    elif changed or attendee_changes or count_changed:
+        summary = (_("Participants recorded: %(n)s bridge points changed", n=len(changed)) if changed
+                   else _("Attendance recorded"))
+        record("participants_recorded", meeting, user=user, before=before, after=after, summary=summary)
     db.session.commit()
     return len(changed)

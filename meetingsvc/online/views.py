@@ -79,13 +79,7 @@ def _page_helpers() -> dict:
     }
 
 
-def _bulk_choices():
-    choices = [(key, str(label)) for key, (label, _kinds) in services.SELECTIONS.items()]
-    choices += [(f"group:{g.id}", _("Group: %(name)s", name=g.name)) for g in services.groups()]
-    return choices
-
-
-def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, status=200):
+def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, check_refused=None, status=200):
     editable = services.can_edit_online(current_user)
     day = services.meeting_day(meeting)
     if link_form is None:
@@ -97,22 +91,26 @@ def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, status=20
     unit_options = None
     if editable:
         unit_options = _options(_unit_choices(meeting), point_form.unit_id.data)
-        bulk_form.selection.choices = choices(_bulk_choices())
+        bulk_form.selection.choices = choices((o.value, o.label) for o in services.bulk_options(day))
         bulk_form.parent_id.choices = choices([("", _("any unit"))] + [
             (str(u.id), u.name) for u in services.parent_choices(day)])
     points = services.point_rows(meeting.id)
+    totals = services.meeting_totals(meeting)
     return render_template(
         "online/meeting.html",
         meeting=meeting,
         points=points,
         checked_by=services.checked_by_names(points),
-        totals=services.meeting_totals(meeting),
+        totals=totals,
         editable=editable,
         can_check=services.can_record(current_user),
         link_form=link_form,
         point_form=point_form,
         unit_options=unit_options,
         bulk_form=bulk_form,
+        check_refused=check_refused or {},
+        invalid_points=services.points_invalid_on(meeting) if points else [],
+        day=day,
         **_page_helpers(),
         providers=[str(p) for p in services.PROVIDER_SUGGESTIONS],
         origins=[str(p) for p in services.ORIGIN_NETWORK_SUGGESTIONS],
@@ -134,6 +132,11 @@ def save_link(meeting_id):
             services.update_link(meeting, {name: form[name].data for name in ("mode", *services.LINK_FIELDS)},
                                  user=current_user)
             flash(_("The online link was saved."), "success")
+            points = services.meeting_totals(meeting).points
+            if meeting.mode == "in_person" and points:
+                flash(_("The meeting is now in person; its %(n)s bridge points are kept but not counted in reports "
+                        "while it is in person. Remove them below if they are no longer needed.",
+                        n=format_number(points)), "warning")
             return redirect(url_for("online.meeting", meeting_id=meeting.id))
         except ValidationError as exc:
             db.session.rollback()
@@ -210,14 +213,19 @@ def remove_points(meeting_id):
 @roles_required(*RECORDERS)
 def check_point(point_id):
     point = _point_or_404(point_id)
+    chosen = {"connection_status": request.form.get("connection_status", ""),
+              "connection_note": request.form.get("connection_note", "")}
     try:
-        services.update_point(point, {"connection_status": request.form.get("connection_status", ""),
-                                      "connection_note": request.form.get("connection_note", "")},
-                              user=current_user)
+        services.update_point(point, chosen, user=current_user)
         flash(_("Connection check saved: %(name)s", name=point.label), "success")
     except ValidationError as exc:
         db.session.rollback()
-        flash(_("%(name)s: %(errors)s", name=point.label, errors=" ".join(exc.fields.values())), "error")
+        # The page again, with this row's form as it was sent (the chosen status, the note) and what to fix.
+        message = " ".join(exc.fields.values())
+        flash(_("%(name)s: %(errors)s", name=point.label, errors=message), "error")
+        refused = {point.id: {"status": chosen["connection_status"], "note": chosen["connection_note"],
+                              "error": message}}
+        return _page(point.meeting, check_refused=refused, status=400)
     return redirect(url_for("online.meeting", meeting_id=point.meeting_id, _anchor=f"point-{point.id}"))
 
 
@@ -260,6 +268,8 @@ def _attendance_page(meeting, *, errors=None, typed=None, upload_form=None, uplo
         typed=typed or {},
         upload_form=upload_form or UploadForm(formdata=None),
         upload_errors=upload_errors,
+        started=services.has_started(meeting),
+        not_started=services.not_started_message(meeting),
     ), status
 
 
@@ -281,9 +291,17 @@ def attendance(meeting_id):
                                           set_present_count=has_count, user=current_user)
     except ValidationError as exc:
         db.session.rollback()
-        flash(_("Nothing was saved: correct the fields marked below."), "error")
+        inputs = {key for key in exc.fields if key.startswith(("actual-", "attended-")) or key == "present_count"}
+        for key, message in exc.fields.items():
+            if key not in inputs:
+                flash(message, "error")
+        if inputs:
+            flash(_("Nothing was saved: correct the fields marked below."), "error")
         return _attendance_page(meeting, errors=exc.fields, typed=request.form, status=400)
-    flash(_("Participants saved (%(n)s bridge points changed).", n=changed), "success")
+    if actuals:
+        flash(_("Participants saved (%(n)s bridge points changed).", n=changed), "success")
+    else:
+        flash(_("Attendance saved."), "success")
     return redirect(url_for("online.attendance", meeting_id=meeting_id))
 
 
@@ -328,6 +346,9 @@ def _online_panel_helpers():
         totals = services.meeting_totals(meeting)
         return {
             "totals": totals,
+            # Bridge points kept on an in-person meeting are shown as such, not silently as its figures.
+            "stray_points": totals.points if meeting.mode == "in_person" else 0,
+            "invalid_points": len(services.points_invalid_on(meeting)) if totals.points else 0,
             "show_passcode": bool(getattr(current_user, "is_authenticated", False))
             and can_see_meeting(current_user, meeting),
             "can_manage": services.can_record(current_user),

@@ -5,6 +5,10 @@ from datetime import date
 import pytest
 
 from meetingsvc.extensions import db
+from tests.helpers import next_weekday
+
+# A day last week: actual figures may be recorded (the meeting has started), and the units are those of now.
+PAST_DAY = next_weekday(1, weeks_ahead=-1)
 
 
 @pytest.fixture

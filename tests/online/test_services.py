@@ -10,6 +10,7 @@ from meetingsvc.core.errors import ValidationError
 from meetingsvc.extensions import db
 from meetingsvc.online import services
 from meetingsvc.online.models import MAX_PARTICIPANTS_PER_POINT, BridgePoint
+from tests.online.conftest import PAST_DAY
 
 
 def _count_points(meeting):
@@ -217,7 +218,7 @@ def test_connection_check_records_who_and_when(online_meeting, city, add_points,
 
 
 def test_technician_may_not_change_planning_fields(online_meeting, city, add_points, create_user):
-    meeting = online_meeting()
+    meeting = online_meeting(day=PAST_DAY)
     point = add_points(meeting, city["districts"][:1], planned=10)[0]
     tech = create_user(role="technician")
     with pytest.raises(PermissionError):
@@ -228,7 +229,7 @@ def test_technician_may_not_change_planning_fields(online_meeting, city, add_poi
 
 
 def test_record_results_is_all_or_nothing(online_meeting, city, add_points):
-    meeting = online_meeting()
+    meeting = online_meeting(day=PAST_DAY)
     a, b = add_points(meeting, city["districts"][:2], planned=30)
     with pytest.raises(ValidationError) as exc:
         services.record_results(meeting, {a.id: 25, b.id: -2})
@@ -250,7 +251,7 @@ def test_record_results_refuses_points_of_another_meeting(online_meeting, city, 
 
 def test_attendance_in_person_and_present_count(create_meeting, create_person):
     people = [create_person(), create_person()]
-    meeting = create_meeting(mode="in_person", attendee_people=people)
+    meeting = create_meeting(mode="in_person", attendee_people=people, day=PAST_DAY)
     first, second = meeting.attendees
     services.record_results(meeting, {}, attended={first.id: True, second.id: False}, present_count="18",
                             set_present_count=True)
@@ -296,7 +297,7 @@ def test_shareable_join_url_drops_a_passcode_in_the_query(url, shared):
 
 
 def test_record_results_clears_a_figure_and_leaves_other_meetings_alone(online_meeting, city, add_points):
-    meeting, other = online_meeting(), online_meeting(title="Khác", day=date(2026, 1, 6))
+    meeting, other = online_meeting(day=PAST_DAY), online_meeting(title="Khác", day=date(2026, 1, 6))
     a, b = add_points(meeting, city["districts"][:2], actual=12)
     foreign = add_points(other, city["districts"][:1], actual=7)[0]
     assert services.record_results(meeting, {a.id: None, b.id: 13}) == 2
@@ -305,10 +306,217 @@ def test_record_results_clears_a_figure_and_leaves_other_meetings_alone(online_m
 
 
 def test_audit_log_names_the_points_not_their_ids(online_meeting, city, add_points):
-    meeting = online_meeting()
+    meeting = online_meeting(day=PAST_DAY)
     a = add_points(meeting, city["districts"][:1])[0]
     services.record_results(meeting, {a.id: 44})
     services.add_points_bulk(meeting, kind="department")
     entries = {e.action: e for e in db.session.scalars(sa.select(AuditEntry))}
     assert entries["participants_recorded"].after == {"Quận Ba Đình": 44}
-    assert entries["bridge_point_bulk_add"].after == {"points": ["Sở Nội vụ", "Sở Tài chính"]}
+    assert entries["bridge_point_bulk_add"].after == {"points": "Sở Nội vụ, Sở Tài chính"}
+
+
+# ---- audit findings --------------------------------------------------------------------------------------------
+
+
+def test_editing_a_point_keeps_who_checked_its_connection_and_when(online_meeting, city, add_points, create_user):
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1], planned=10)[0]
+    tech, secretary = create_user(role="technician"), create_user(role="secretary")
+    services.update_point(point, {"connection_status": "ok"}, user=tech)
+    checked_at = point.checked_at
+    # What the edit page sends: every field, the connection status unchanged.
+    services.update_point(point, {"contact_name": "Chị Lan", "planned_participants": 25, "connection_status": "ok",
+                                  "connection_note": "", "is_host": False, "address": "Hội trường"},
+                          user=secretary)
+    db.session.expire_all()
+    assert (point.checked_by_id, point.checked_at) == (tech.id, checked_at)
+    assert (point.contact_name, point.planned_participants) == ("Chị Lan", 25)
+    # A problem's note is corrected: still not a new check.
+    services.update_point(point, {"connection_status": "problem", "connection_note": "Mất tiếng"}, user=tech)
+    problem_at = point.checked_at
+    services.update_point(point, {"connection_status": "problem", "connection_note": "Mất tiếng, có hình"},
+                          user=secretary)
+    assert (point.checked_by_id, point.checked_at) == (tech.id, problem_at)
+    # A real change of status stamps who and when.
+    services.update_point(point, {"connection_status": "ok"}, user=secretary)
+    assert point.checked_by_id == secretary.id and point.connection_note == ""
+
+
+def test_points_invalid_on_a_new_date(online_meeting, city, add_points):
+    meeting = online_meeting(day=date(2025, 3, 4))
+    services.add_points_bulk(meeting, kind="district")
+    assert services.points_invalid_on(meeting) == []
+    later = date(2025, 9, 9)  # after the reorganisation: Quận Cầu Giấy was dissolved on 30/6/2025
+    rows = services.points_invalid_on(meeting, later)
+    assert [(r.label, r.unit_code, r.valid_to) for r in rows] == [("Quận Cầu Giấy", "Q3", date(2025, 6, 30))]
+    warning = services.invalid_points_warning(meeting, later)
+    assert "Quận Cầu Giấy" in warning and "09/09/2025" in warning
+    assert services.invalid_points_warning(meeting) is None
+
+
+@pytest.mark.parametrize("kwargs,needle", [
+    ({"kind": "district"}, "cấp huyện"),
+    ({"kind": "commune", "parent_id": "district-3"}, "Quận Cầu Giấy"),
+    ({"group_id": "old-group"}, "Các quận cũ"),
+])
+def test_a_bulk_selection_that_finds_nothing_says_why(online_meeting, city, create_unit, kwargs, needle):
+    from meetingsvc.directory.models import UnitGroup
+
+    # Nothing of the selection existed on the day: the districts were dissolved on 30/6/2025.
+    for district in city["districts"][:2]:
+        district.valid_to = date(2025, 6, 30)
+    create_unit(code="P9", name="Phường Dịch Vọng", kind="ward", parent_id=city["districts"][2].id,
+                valid_to=date(2025, 6, 30))
+    group = UnitGroup(name="Các quận cũ", units=city["districts"])
+    db.session.add(group)
+    db.session.commit()
+    kwargs = {k: {"district-3": city["districts"][2].id, "old-group": group.id}.get(v, v) for k, v in kwargs.items()}
+    meeting = online_meeting(day=date(2026, 3, 10))
+    with pytest.raises(ValidationError) as exc:
+        services.add_points_bulk(meeting, **kwargs)
+    message = exc.value.fields["selection"]
+    assert needle in message and "10/03/2026" in message
+    db.session.rollback()
+    assert _count_points(meeting) == 0
+
+
+def test_bulk_options_offer_only_what_exists_on_the_day(city):
+    from meetingsvc.directory.models import UnitGroup
+
+    db.session.add(UnitGroup(name="Các quận", units=city["districts"]))
+    db.session.add(UnitGroup(name="Xã mới", units=city["communes"]))
+    db.session.commit()
+    before = {o.value.split(":")[0] if o.value.startswith("group:") else o.value: o
+              for o in services.bulk_options(date(2025, 3, 4))}
+    assert before["district"].count == 3 and "(3)" in before["district"].label
+    assert before["commune"].count == 2  # the two wards; the new communes came on 1/7/2025
+    assert [o.label for o in services.bulk_options(date(2025, 3, 4)) if o.value.startswith("group:")] == [
+        "Nhóm: Các quận (3)"]
+    after = services.bulk_options(date(2026, 3, 10))
+    assert {o.value for o in after if not o.value.startswith("group:")} == {"district", "commune", "department"}
+    for district in city["districts"]:
+        district.valid_to = date(2025, 6, 30)
+    db.session.commit()
+    after = services.bulk_options(date(2026, 3, 10))
+    assert "district" not in {o.value for o in after}
+    assert [o.label for o in after if o.value.startswith("group:")] == ["Nhóm: Xã mới (2)"]
+
+
+@pytest.mark.parametrize("value", ["false", "true", 0, 1, "", [], {"x": 1}])
+def test_booleans_must_be_booleans(online_meeting, city, add_points, value):
+    meeting = online_meeting()
+    with pytest.raises(ValidationError) as exc:
+        services.add_point(meeting, {"unit_id": city["districts"][0].id, "is_host": value})
+    assert list(exc.value.fields) == ["is_host"]
+    db.session.rollback()
+    assert _count_points(meeting) == 0
+    point = add_points(meeting, city["districts"][1:2])[0]
+    with pytest.raises(ValidationError) as exc:
+        services.update_point(point, {"is_host": value})
+    assert list(exc.value.fields) == ["is_host"]
+    db.session.rollback()
+    with pytest.raises(ValidationError) as exc:
+        services.update_link(meeting, {"is_relayed": value, "origin_network": "Thành ủy"})
+    assert list(exc.value.fields) == ["is_relayed"]
+    db.session.rollback()
+    db.session.expire_all()
+    assert point.is_host is False and meeting.is_relayed is False
+
+
+def test_join_url_with_a_user_name_or_password_is_refused(online_meeting):
+    meeting = online_meeting()
+    for url in ("https://user:pass@zoom.us/j/1", "https://admin@vc.gov.vn/r/1", "https://:pin@meet.jit.si/x"):
+        with pytest.raises(ValidationError) as exc:
+            services.update_link(meeting, {"join_url": url})
+        assert "join_url" in exc.value.fields
+        db.session.rollback()
+    db.session.expire_all()
+    assert meeting.join_url == ""
+
+
+def test_actual_figures_are_refused_before_the_meeting_starts(online_meeting, city, add_points, create_person):
+    meeting = online_meeting(mode="hybrid", attendee_people=[create_person()])  # next week
+    point = add_points(meeting, city["districts"][:1])[0]
+    attendee = meeting.attendees[0]
+    for call in (lambda: services.record_results(meeting, {point.id: 30}),
+                 lambda: services.record_results(meeting, {}, attended={attendee.id: True}),
+                 lambda: services.record_results(meeting, {}, present_count=12, set_present_count=True),
+                 lambda: services.update_point(point, {"actual_participants": 30}),
+                 lambda: services.add_point(meeting, {"site_name": "Trụ sở", "actual_participants": 5})):
+        with pytest.raises(ValidationError) as exc:
+            call()
+        assert "08:00" in exc.value.fields["actual_participants"]
+        db.session.rollback()
+    db.session.expire_all()
+    assert (point.actual_participants, attendee.attended, meeting.present_count) == (None, None, None)
+    assert _count_points(meeting) == 1
+    # Planned figures at any time.
+    services.update_point(point, {"planned_participants": 40})
+    services.add_point(meeting, {"site_name": "Trụ sở", "planned_participants": 15})
+    assert services.meeting_totals(meeting) == (2, 55, None)
+
+
+def test_hybrid_meeting_keeps_the_people_present_at_the_venue(online_meeting, city, add_points):
+    meeting = online_meeting(mode="hybrid", day=PAST_DAY)
+    point = add_points(meeting, city["districts"][:1])[0]
+    services.record_results(meeting, {point.id: 30}, present_count="45", set_present_count=True)
+    db.session.expire_all()
+    assert (meeting.present_count, point.actual_participants) == (45, 30)
+
+
+def test_history_labels_name_every_action_and_field_written(online_meeting, city, add_points, create_user,
+                                                            create_person):
+    from meetingsvc.online import imports
+
+    meeting = online_meeting(mode="hybrid", day=PAST_DAY, attendee_people=[create_person(full_name="Lê Văn Nam")])
+    tech = create_user(role="technician")
+    services.update_link(meeting, {"online_provider": "Zoom", "join_url": "https://zoom.us/j/1", "passcode": "1",
+                                   "online_meeting_code": "1", "dial_in": "024", "is_relayed": True,
+                                   "origin_network": "Thành ủy", "mode": "online"})
+    services.update_link(meeting, {"mode": "hybrid"})
+    host = services.add_point(meeting, {"site_name": "Trụ sở", "is_host": True})
+    services.add_points_bulk(meeting, kind="district")
+    services.update_point(host, {"address": "Phòng 1", "contact_name": "A", "contact_phone": "1",
+                                 "planned_participants": 3, "actual_participants": 2, "site_name": "Trụ sở chính",
+                                 "is_host": False})
+    services.update_point(host, {"connection_status": "problem", "connection_note": "Mất tiếng"}, user=tech)
+    services.record_results(meeting, {host.id: 4}, attended={meeting.attendees[0].id: True}, present_count=9,
+                            set_present_count=True)
+    codes = ",".join(p.unit_code for p in services.point_rows(meeting.id) if p.unit_code)
+    imports.import_actuals(meeting, "ket-qua.csv", ("unit_code,actual_participants\n" + "\n".join(
+        f"{c},{i}" for i, c in enumerate(codes.split(","), start=1))).encode())
+    services.remove_points(meeting, [host.id])
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_id == meeting.id,
+                                                             AuditEntry.object_type == "meetings")).all()
+    actions = {e.action for e in entries}
+    assert actions == {"online_link", "bridge_point_add", "bridge_point_bulk_add", "bridge_point_update",
+                       "connection_check", "participants_recorded", "participants_uploaded", "bridge_point_remove"}
+    assert actions <= set(services.HISTORY_LABELS)
+    point_labels = {p.label for p in services.point_rows(meeting.id)} | {"Trụ sở", "Trụ sở chính"}
+    fields = {name for e in entries for name, _old, _new in e.changes} - point_labels
+    attended = f"Dự họp: {meeting.attendees[0].label}"
+    assert fields <= set(services.HISTORY_LABELS) | {attended}, fields
+    check = next(e for e in entries if e.action == "connection_check")
+    assert check.after == {"connection_status": "Có sự cố", "connection_note": "Mất tiếng"}
+    assert check.before == {"connection_status": "Chưa kiểm tra", "connection_note": ""}
+    recorded = next(e for e in entries if e.action == "participants_recorded")
+    assert recorded.after == {"Trụ sở chính": 4, "present_count": 9, attended: "Có mặt"}
+
+
+def test_an_upload_of_many_points_is_one_short_history_entry(online_meeting, add_points, create_unit):
+    from meetingsvc.online import imports
+
+    units = [create_unit(code=f"W{i:03d}", name=f"Phường {i}", kind="ward") for i in range(1, 131)]
+    meeting = online_meeting(day=PAST_DAY)
+    add_points(meeting, units, actual=10)
+    rows = "\n".join(f"W{i:03d},{10 if i > 129 else 20}" for i in range(1, 131))
+    assert imports.import_actuals(meeting, "ket-qua.csv", f"unit_code,actual_participants\n{rows}\n".encode()) == 130
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "participants_uploaded")).one()
+    assert entry.summary == "Từ ket-qua.csv: 130 điểm cầu, 129 điểm cầu thay đổi"
+    assert entry.before == {"actual_total": 1300} and entry.after == {"actual_total": 2590}
+    assert len(entry.changes) == 1
+    # A few changes are listed by name.
+    imports.import_actuals(meeting, "sua.csv", b"unit_code,actual_participants\nW001,21\nW002,20\n")
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "participants_uploaded")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert (entry.before, entry.after) == ({"Phường 1": 20}, {"Phường 1": 21})

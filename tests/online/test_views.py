@@ -1,12 +1,14 @@
 """The online pages: who may do what, forms that keep what was typed, the meeting page's panel."""
 
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from meetingsvc.extensions import db
 from meetingsvc.online.models import BridgePoint
+from tests.online.conftest import PAST_DAY
 
 ROLES = ["admin", "secretary", "technician", "leader", "viewer"]
 
@@ -142,7 +144,7 @@ def test_secretary_edits_a_point(client, login_as, online_meeting, city, add_poi
 
 def test_attendance_page_saves_all_or_nothing(client, login_as, online_meeting, city, add_points):
     login_as("technician")
-    meeting = online_meeting()
+    meeting = online_meeting(day=PAST_DAY)
     a, b = add_points(meeting, city["districts"][:2], planned=30)
     response = client.post(f"/online/meetings/{meeting.id}/attendance", data={
         f"actual-{a.id}": "28", f"actual-{b.id}": "-1"})
@@ -160,7 +162,7 @@ def test_attendance_page_saves_all_or_nothing(client, login_as, online_meeting, 
 def test_in_person_attendance(client, login_as, create_meeting, create_person):
     login_as("secretary")
     people = [create_person(full_name="Trần Thị Hoa"), create_person(full_name="Lê Văn Nam")]
-    meeting = create_meeting(mode="in_person", attendee_people=people)
+    meeting = create_meeting(mode="in_person", attendee_people=people, day=PAST_DAY)
     first, second = meeting.attendees
     page = client.get(f"/online/meetings/{meeting.id}/attendance").get_data(as_text=True)
     assert "Trần Thị Hoa" in page
@@ -229,7 +231,7 @@ def test_upload_page_names_the_wrong_rows_and_saves_nothing(client, login_as, on
     import io
 
     login_as("technician")
-    meeting = online_meeting()
+    meeting = online_meeting(day=PAST_DAY)
     a, b = add_points(meeting, city["districts"][:2])
     bad = b"unit_code,actual_participants\nQ1,10\nQ9,4\nQ2,-1\n"
     response = client.post(f"/online/meetings/{meeting.id}/attendance/upload",
@@ -269,3 +271,176 @@ def test_typed_text_is_escaped_in_the_points_table(client, login_as, online_meet
     for raw in ('<script>alert("x")', "<img src=x", "<b>A</b>", "<svg onload"):
         assert raw not in html
     assert "&lt;script&gt;" in html and "&#34;&gt;&lt;img" in html
+
+
+# ---- audit findings --------------------------------------------------------------------------------------------
+
+
+def test_editing_a_point_on_its_page_keeps_who_checked_it(client, login_as, online_meeting, city, add_points,
+                                                         create_user):
+    from meetingsvc.online import services
+
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    tech = create_user(role="technician", display_name="Kỹ thuật viên Minh")
+    services.update_point(point, {"connection_status": "ok"}, user=tech)
+    checked_at = point.checked_at
+    login_as("secretary")
+    response = client.post(f"/online/points/{point.id}", data={
+        "address": "Hội trường", "contact_name": "Chị Lan", "contact_phone": "0987", "planned_participants": "15",
+        "actual_participants": "", "connection_status": "ok", "connection_note": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (point.contact_name, point.checked_by_id, point.checked_at) == ("Chị Lan", tech.id, checked_at)
+    assert "Kỹ thuật viên Minh" in client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["1e9", "12.5", "-3", "mười", "99999999"])
+def test_a_wrong_number_gets_one_translated_message(client, login_as, online_meeting, city, add_points, value):
+    login_as("secretary")
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    for url, data, field in (
+            (f"/online/meetings/{meeting.id}/points", {"unit_id": city["districts"][1].id}, "planned_participants"),
+            (f"/online/meetings/{meeting.id}/points/bulk", {"selection": "department"}, "bulk-planned_participants"),
+            (f"/online/points/{point.id}", {"connection_status": "not_checked"}, "planned_participants")):
+        response = client.post(url, data={**data, "planned_participants": value})
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert "Not a valid integer" not in html and "Between 0" not in html
+        block = re.search(rf'<label for="{field}">.*?</div>', html, re.S).group(0)
+        assert len(re.findall(r'class="error"', block)) == 1, block
+        assert f'value="{value}"' in block  # what was typed is kept
+    assert len(_points(meeting)) == 1
+
+
+def test_the_two_add_forms_have_their_own_ids(client, login_as, online_meeting, city):
+    login_as("secretary")
+    html = client.get(f"/online/meetings/{online_meeting().id}").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) - ids.count("csrf_token") == len(set(ids) - {"csrf_token"}), sorted(
+        i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'<label for="([^"]+)"', html):
+        assert f'id="{target}"' in html, target
+    assert re.search(r'<input id="bulk-planned_participants"[^>]* name="planned_participants"', html)
+
+
+def test_bulk_options_and_an_empty_selection_on_the_meetings_date(client, login_as, online_meeting, city):
+    for district in city["districts"]:
+        district.valid_to = date(2025, 6, 30)
+    db.session.commit()
+    login_as("secretary")
+    meeting = online_meeting(day=date(2026, 3, 10))
+    html = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+    options = re.findall(r'<option value="([^"]*)"', re.search(r'id="bulk-selection".*?</select>', html, re.S).group(0))
+    assert "district" not in options and "department" in options
+    response = client.post(f"/online/meetings/{meeting.id}/points/bulk", data={"selection": "district"})
+    assert response.status_code == 400
+    assert "Không có đơn vị cấp huyện nào vào ngày 10/03/2026." in response.get_data(as_text=True)
+    assert _points(meeting) == []
+    past = online_meeting(day=date(2025, 3, 4))
+    html = client.get(f"/online/meetings/{past.id}").get_data(as_text=True)
+    assert re.search(r'<option value="district"[^>]*>Tất cả đơn vị cấp huyện \(3\)<', html)
+
+
+def test_remove_all_says_how_many(client, login_as, online_meeting, city, add_points):
+    login_as("secretary")
+    meeting = online_meeting()
+    add_points(meeting, city["districts"][:2] + city["wards"])
+    html = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+    button = re.search(r'<button[^>]*id="remove-all"[^>]*>[^<]*</button>', html).group(0)
+    assert "Xóa tất cả 4" in button and "Xóa tất cả 4 điểm cầu của cuộc họp này?" in button
+
+
+def test_a_refused_connection_check_keeps_the_chosen_status(client, login_as, online_meeting, city, add_points):
+    login_as("technician")
+    meeting = online_meeting()
+    first, second = add_points(meeting, city["districts"][:2])
+    response = client.post(f"/online/points/{second.id}/check",
+                           data={"connection_status": "problem", "connection_note": ""})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    row = re.search(rf'<tr id="point-{second.id}".*?</tr>', html, re.S).group(0)
+    assert '<option value="problem" selected>' in row and 'class="error"' in row
+    other = re.search(rf'<tr id="point-{first.id}".*?</tr>', html, re.S).group(0)
+    assert '<option value="not_checked" selected>' in other
+    db.session.expire_all()
+    assert second.connection_status == "not_checked"
+
+
+def test_in_person_attendance_message_does_not_count_bridge_points(client, login_as, create_meeting, create_person):
+    login_as("secretary")
+    meeting = create_meeting(mode="in_person", attendee_people=[create_person()], day=PAST_DAY)
+    response = client.post(f"/online/meetings/{meeting.id}/attendance", data={
+        f"attended-{meeting.attendees[0].id}": "yes", "present_count": "12"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Đã lưu điểm danh." in html and "điểm cầu thay đổi" not in html
+
+
+def test_hybrid_attendance_stores_the_people_present_at_the_venue(client, login_as, online_meeting, city,
+                                                                 add_points):
+    login_as("technician")
+    meeting = online_meeting(mode="hybrid", day=PAST_DAY)
+    point = add_points(meeting, city["districts"][:1])[0]
+    page = client.get(f"/online/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    assert 'name="present_count"' in page
+    response = client.post(f"/online/meetings/{meeting.id}/attendance", data={
+        f"actual-{point.id}": "30", "present_count": "45"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (meeting.present_count, point.actual_participants) == (45, 30)
+    online = online_meeting(title="Trực tuyến", day=PAST_DAY)
+    add_points(online, city["districts"][:1])
+    assert 'name="present_count"' not in client.get(f"/online/meetings/{online.id}/attendance").get_data(as_text=True)
+
+
+def test_actual_figures_before_the_meeting_starts_are_refused_on_the_pages(client, login_as, online_meeting, city,
+                                                                          add_points):
+    import io
+
+    login_as("technician")
+    meeting = online_meeting()  # next week
+    point = add_points(meeting, city["districts"][:1], planned=20)[0]
+    start = f"08:00 {meeting.start_at.astimezone(__import__('zoneinfo').ZoneInfo('Asia/Ho_Chi_Minh')):%d/%m/%Y}"
+    page = client.get(f"/online/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    assert start in page and "<fieldset class=\"plain\" disabled>" in page
+    response = client.post(f"/online/meetings/{meeting.id}/attendance", data={f"actual-{point.id}": "18"})
+    assert response.status_code == 400 and start in response.get_data(as_text=True)
+    response = client.post(f"/online/meetings/{meeting.id}/attendance/upload", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(b"unit_code,actual_participants\nQ1,18\n"), "ket-qua.csv")})
+    assert response.status_code == 400 and start in response.get_data(as_text=True)
+    response = client.post(f"/online/points/{point.id}/check", data={"connection_status": "ok"})
+    assert response.status_code == 302  # checks before the meeting, of course
+    db.session.expire_all()
+    assert (point.actual_participants, point.connection_status) == (None, "ok")
+
+
+def test_switching_to_in_person_warns_about_the_bridge_points(client, login_as, online_meeting, city, add_points):
+    login_as("secretary")
+    meeting = online_meeting()
+    add_points(meeting, city["districts"][:2], planned=10)
+    response = client.post(f"/online/meetings/{meeting.id}/link", data={"mode": "in_person"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "flash-warning" in html and "2 điểm cầu vẫn được giữ" in html
+    assert 'id="in-person-points"' in html and "Xóa 2 điểm cầu" in html
+    detail = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    panel = re.search(r'id="online-panel".*?</section>', detail, re.S).group(0)
+    assert 'id="in-person-points"' in panel and 'id="total-points"' not in panel
+    assert "báo cáo chỉ tính điểm cầu của cuộc họp trực tuyến và kết hợp" in panel
+    client.post(f"/online/meetings/{meeting.id}/points/remove", data={"scope": "all"})
+    assert _points(meeting) == []
+
+
+def test_points_of_units_gone_by_the_meetings_date_are_named(client, login_as, online_meeting, city, add_points):
+    login_as("secretary")
+    meeting = online_meeting(day=date(2025, 3, 4))
+    add_points(meeting, city["districts"])
+    meeting.start_at, meeting.end_at = (meeting.start_at.replace(year=2026), meeting.end_at.replace(year=2026))
+    db.session.commit()  # moved to 2026: Quận Cầu Giấy was dissolved on 30/6/2025
+    html = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+    warning = re.search(r'id="invalid-points".*?</div>', html, re.S).group(0)
+    assert "Quận Cầu Giấy" in warning and "Quận Ba Đình" not in warning
+    assert 'id="invalid-points"' in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    ids = re.findall(r'name="point_id" value="(\d+)"', warning)
+    client.post(f"/online/meetings/{meeting.id}/points/remove", data={"scope": "selected", "point_id": ids})
+    assert [p.unit_id for p in _points(meeting)] == [d.id for d in city["districts"][:2]]
