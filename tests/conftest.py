@@ -72,6 +72,8 @@ def make_app(database_url, **overrides):
         "SQLITE_SERIALIZED_WRITES": False,
         # Fast hashing for the many accounts tests create; production keeps werkzeug's default (scrypt).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Feed bodies are cached outside the checkout (created only when a test serves a feed).
+        "FEEDS_CACHE_DIR": os.path.join(os.environ.get("TMPDIR", "/tmp"), f"meetingsvc-feeds-{uuid.uuid4().hex[:12]}"),
     }
     config.update(overrides)
     return create_app(config)

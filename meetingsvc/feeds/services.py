@@ -1,19 +1,39 @@
 """iCal feeds: which meetings a feed holds, its validators, its calendar text, and the per-user feed tokens.
 
 A feed is a `FeedSpec` (kind, subject, the user reading it). `validator()` answers ETag and Last-Modified
-from ONE aggregate query over the feed's meetings, so a client polling an unchanged feed costs a token
-lookup and that query; `feed_body()` builds the text only when the validator is new, and keeps it in a
-file cache keyed by the validator (every process and host derives the same key from the database, so
-the cache holds no truth of its own and is never stale).
+from ONE query: aggregates over the feed's meetings and their series (count, newest change, highest
+sequence, sum of ids), the newest change of the whole directory (people, rooms, units: their names and
+titles are written into feeds) and of all meetings (indexed maxima), and whether the feed's leader, room
+or unit exists. A client polling an unchanged feed costs a token lookup and that query; `feed_body()`
+builds the text only when the validator is new, and keeps it in a file cache keyed by the validator
+(every process and host derives the same key from the database and the deployment, so the cache holds no
+truth of its own and is never stale).
+
+- ETag: a hash of everything the text depends on: the aggregates above, the reader (account, role,
+  clearance, person, language), the day (the feed's window moves daily), the base URL, the UID domain,
+  the office's zone and name, and the feed's words and VTIMEZONE (so a new translation or tz database
+  changes it too).
+- Last-Modified: the newest change of any meeting, of the feed's series and of the directory, and never
+  earlier than today's local midnight: global maxima, so it moves whenever a meeting leaves a feed (moved
+  to another leader, made internal) as well as when one changes. What it cannot see is a change of the
+  reader's own account (users have no updated_at): those change the ETag at once, and reach clients that
+  send only If-Modified-Since at the next change of any meeting.
 
 Decisions (see also docs in the views):
 - Drafts appear only in feeds read by admins and secretaries; the public feed shows only public
   meetings that are scheduled, held, postponed or recently cancelled.
-- A classified meeting the reader is not cleared for is busy time: SUMMARY "Bận", CLASS:CONFIDENTIAL,
-  TRANSP:OPAQUE, its times and status, nothing else (no title, people, place, text, link, category).
+- A classified meeting the reader is not cleared for is busy time in leaders' feeds, "my meetings", the
+  room's feed and "everything": SUMMARY "Bận", CLASS:CONFIDENTIAL, TRANSP:OPAQUE, its times and status,
+  nothing else (no title, people, place, text, link, category). A unit's feed leaves it out altogether
+  (who is invited is neither the unit's nor the reader's business).
+- A leader's feed holds the meetings the leader chairs, co-chairs, attends as a leader or is invited to.
 - Feeds hold meetings that ended at most PAST_DAYS ago and everything later; a cancelled meeting stays
   (STATUS:CANCELLED) until CANCELLED_KEPT_DAYS after it was cancelled (its updated_at), so clients remove it.
-- The meeting's passcode is never written; a join link loses query parameters that carry a passcode.
+- A series is always one VEVENT under its own UID (RRULE, EXDATE for cancelled or missing occurrences,
+  RECURRENCE-ID overrides), whatever was edited; its SEQUENCE and LAST-MODIFIED are the highest over the
+  series and every one of its occurrences in the database, so they never go backwards.
+- The meeting's passcode is never written; a join link goes through online's shareable_join_url and
+  also loses credentials in its address and any parameter holding the passcode.
 """
 
 import base64
@@ -24,7 +44,7 @@ import os
 import time as time_module
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -34,11 +54,12 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from meetingsvc.auth.models import CLASSIFICATIONS, SECRET_LEVELS, User, hash_token
+from meetingsvc.auth.models import CLASSIFICATIONS, SECRET_LEVELS, User, classification_rank, hash_token
 from meetingsvc.core.audit import record
-from meetingsvc.core.auth import BOOKING_ROLES
+from meetingsvc.core.auth import BOOKING_ROLES, can_see_meeting
 from meetingsvc.core.db import utcnow
 from meetingsvc.core.time import local_day_bounds, local_today, office_zone
 from meetingsvc.directory.models import LEADER_ROLES, Person, Room, Unit
@@ -58,9 +79,12 @@ from meetingsvc.meetings.models import KINDS, Attendee, Meeting, MeetingLeader, 
 from meetingsvc.meetings.recurrence import occurrence_starts
 from meetingsvc.meetings.visibility import present
 from meetingsvc.online.models import BridgePoint
+from meetingsvc.online.services import shareable_join_url
 
-# Bump when the text a feed holds changes for the same data: every validator changes with it.
-FORMAT_VERSION = 1
+# Bump both when the text a feed holds changes for the same data: every validator changes with them
+# (FORMAT_CHANGED_AT keeps Last-Modified ahead of every body written by the previous format).
+FORMAT_VERSION = 2
+FORMAT_CHANGED_AT = datetime(2026, 12, 1, tzinfo=UTC)
 PRODID = "-//meetingsvc//Lich cong tac//VI"
 REFRESH = "PT15M"
 PAST_DAYS = 366
@@ -73,8 +97,8 @@ STATUS_MAP = {"draft": "TENTATIVE", "scheduled": "CONFIRMED", "held": "CONFIRMED
               "cancelled": "CANCELLED"}
 CLASS_MAP = {"public": "PUBLIC", "internal": "PRIVATE"}
 PARTSTAT = {"pending": "NEEDS-ACTION", "accepted": "ACCEPTED", "declined": "DECLINED", "delegated": "DELEGATED"}
-# Query parameters of a join link that carry the passcode (Zoom's pwd=…, and the obvious names).
-SECRET_LINK_PARAMS = {"pwd", "passcode", "password", "pass", "pin", "passwd"}
+# Webex's join-without-password token; online's shareable_join_url does not know it (yet).
+EXTRA_SECRET_LINK_PARAMS = {"integrationjointoken"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +118,7 @@ class FeedSpec:
 @dataclass(frozen=True)
 class Validator:
     etag: str  # without quotes
-    last_modified: datetime
+    last_modified: datetime  # whole seconds
     count: int
 
 
@@ -103,8 +127,14 @@ class Validator:
 
 def _window(today: date) -> tuple[datetime, datetime]:
     """(oldest end shown, oldest cancellation kept), both at local midnight so the set moves once a day."""
+    return _day_bounds(today, office_zone().key)[:2]
+
+
+@lru_cache(maxsize=8)
+def _day_bounds(today: date, zone_key: str) -> tuple[datetime, datetime, datetime]:
+    """(oldest end shown, oldest cancellation kept, today's local midnight) in UTC."""
     return (local_day_bounds(today - timedelta(days=PAST_DAYS))[0],
-            local_day_bounds(today - timedelta(days=CANCELLED_KEPT_DAYS))[0])
+            local_day_bounds(today - timedelta(days=CANCELLED_KEPT_DAYS))[0], local_day_bounds(today)[0])
 
 
 def _involving(person_id: int, *, attendees: bool):
@@ -116,7 +146,10 @@ def _involving(person_id: int, *, attendees: bool):
     return Meeting.id.in_(sa.union(*parts))
 
 
-def _conditions(kind: str, drafts: bool, subject, oldest_end, oldest_cancellation) -> list:
+def _conditions(kind: str, drafts: bool, subject, oldest_end, oldest_cancellation, hidden=(),
+                reader_person=None) -> list:
+    """The feed's meetings; `hidden`: classification levels a unit feed leaves out unless `reader_person`
+    is involved in the meeting (chair, co-chair, attending leader or attendee)."""
     statuses = list(SHOWN_STATUSES) + (["draft"] if drafts else [])
     # The status test is wrapped so that SQLite's planner doesn't pick the status index (which holds almost
     # every meeting) over the feed's own narrow look-up (chair, room, unit...).
@@ -130,7 +163,7 @@ def _conditions(kind: str, drafts: bool, subject, oldest_end, oldest_cancellatio
     if kind == "public":
         conditions.append(Meeting.classification == "public")
     elif kind == "leader":
-        conditions.append(_involving(subject, attendees=False))
+        conditions.append(_involving(subject, attendees=True))
     elif kind == "room":
         conditions.append(Meeting.room_id == subject)
     elif kind == "unit":
@@ -139,6 +172,9 @@ def _conditions(kind: str, drafts: bool, subject, oldest_end, oldest_cancellatio
             sa.select(Attendee.meeting_id).where(Attendee.unit_id == subject),
             sa.select(BridgePoint.meeting_id).where(BridgePoint.unit_id == subject),
         )))
+        if hidden:
+            conditions.append(sa.or_(sa.and_(*(Meeting.classification != level for level in hidden)),
+                                     _involving(reader_person, attendees=True)))
     elif kind == "mine":
         conditions.append(_involving(subject, attendees=True))
     elif kind != "all":
@@ -157,16 +193,39 @@ def _subject(spec: FeedSpec) -> int:
     return spec.subject_id if spec.subject_id is not None else -1
 
 
+def _hidden(spec: FeedSpec) -> tuple[str, ...]:
+    """The classification levels a unit feed leaves out for its reader (those above the reader's clearance)."""
+    if spec.kind != "unit":
+        return ()
+    rank = classification_rank(spec.user.clearance) if spec.user is not None else 0
+    return tuple(level for level in SECRET_LEVELS if classification_rank(level) > rank)
+
+
+def _reader_person(spec: FeedSpec) -> int:
+    return (spec.user.person_id if spec.user is not None else None) or -1
+
+
 def meeting_conditions(spec: FeedSpec, today: date) -> list:
     """SQL conditions selecting the meetings of feed `spec` on `today`."""
-    return _conditions(spec.kind, _drafts(spec), _subject(spec), *_window(today))
+    return _conditions(spec.kind, _drafts(spec), _subject(spec), *_window(today), hidden=_hidden(spec),
+                       reader_person=_reader_person(spec))
 
 
-@lru_cache(maxsize=32)
-def _aggregate_statement(kind: str, drafts: bool):
+_SUBJECT_TABLES = {"leader": Person, "room": Room, "unit": Unit}
+
+
+def _newest(column):
+    """The newest value of an indexed column over its whole table (an index lookup on both backends)."""
+    return sa.select(sa.func.max(column)).scalar_subquery()
+
+
+@lru_cache(maxsize=64)
+def _aggregate_statement(kind: str, drafts: bool, hidden: tuple[str, ...] = ()):
     """The validator query of a kind of feed, built once (values are bound per request)."""
     conditions = _conditions(kind, drafts, sa.bindparam("subject"), sa.bindparam("oldest_end"),
-                             sa.bindparam("oldest_cancellation"))
+                             sa.bindparam("oldest_cancellation"), hidden, sa.bindparam("reader_person"))
+    model = _SUBJECT_TABLES.get(kind)
+    subject_exists = sa.exists().where(model.id == sa.bindparam("subject")) if model is not None else sa.true()
     return (
         sa.select(
             sa.func.count(Meeting.id),
@@ -175,6 +234,11 @@ def _aggregate_statement(kind: str, drafts: bool):
             sa.func.sum(Meeting.id),
             sa.func.max(MeetingSeries.updated_at),
             sa.func.max(MeetingSeries.sequence),
+            _newest(Meeting.updated_at),
+            _newest(Person.updated_at),
+            _newest(Room.updated_at),
+            _newest(Unit.updated_at),
+            subject_exists,
         )
         .select_from(Meeting)
         .outerjoin(MeetingSeries, MeetingSeries.id == Meeting.series_id)
@@ -209,26 +273,53 @@ def _language(spec: FeedSpec) -> str:
     return spec.user.language or default
 
 
-def validator(spec: FeedSpec, base: str, today: date | None = None) -> Validator:
-    """ETag and Last-Modified of a feed from one aggregate query; the same in every process and host."""
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
+def validator(spec: FeedSpec, base: str, today: date | None = None) -> Validator | None:
+    """ETag and Last-Modified of a feed from one query, the same in every process and host; None if the
+    feed's leader, room or unit does not exist."""
     today = today or local_today()
-    oldest_end, oldest_cancellation = _window(today)
-    row = db.session.connection().execute(_aggregate_statement(spec.kind, _drafts(spec)), {
+    zone = office_zone()
+    oldest_end, oldest_cancellation, floor = _day_bounds(today, zone.key)
+    hidden = _hidden(spec)
+    row = db.session.connection().execute(_aggregate_statement(spec.kind, _drafts(spec), hidden), {
         "subject": _subject(spec), "oldest_end": oldest_end, "oldest_cancellation": oldest_cancellation,
+        "reader_person": _reader_person(spec),
     }).one()
-    count, newest, max_sequence, id_sum, series_newest, series_sequence = row
+    (count, newest, max_sequence, id_sum, series_newest, series_sequence,
+     any_meeting, any_person, any_room, any_unit, subject_exists) = row
+    if not subject_exists:
+        return None
     user = spec.user
     reader = "" if user is None or spec.is_public else (
         f"{user.id}|{user.role}|{user.clearance}|{user.person_id}|{user.display_name}|{user.username}")
+    language = _language(spec)
     key = "\x1f".join(str(part) for part in (
-        FORMAT_VERSION, spec.kind, spec.subject_id, reader, spec.token_id, _language(spec), base, uid_domain(),
-        office_zone().key, today.isoformat(), count, newest and newest.isoformat(), max_sequence, id_sum,
-        series_newest and series_newest.isoformat(), series_sequence,
+        FORMAT_VERSION, spec.kind, spec.subject_id, reader, spec.token_id, language, base, uid_domain(),
+        zone.key, current_app.config.get("OFFICE_NAME", ""), _words(language, zone.key), today.isoformat(),
+        count, _iso(newest), max_sequence, id_sum, _iso(series_newest), series_sequence,
+        _iso(any_person), _iso(any_room), _iso(any_unit),
     ))
-    floor = local_day_bounds(today)[0]
-    last_modified = max(filter(None, (newest, series_newest, floor))).replace(microsecond=0)
+    last_modified = max(filter(None, (any_meeting, series_newest, any_person, any_room, any_unit, floor,
+                                      FORMAT_CHANGED_AT))).replace(microsecond=0)
     etag = f"f{FORMAT_VERSION}-" + hashlib.sha256(key.encode()).hexdigest()[:40]
     return Validator(etag=etag, last_modified=last_modified, count=count)
+
+
+@lru_cache(maxsize=16)
+def _words(language: str, zone_key: str) -> str:
+    """A digest of the words and the VTIMEZONE feeds write in `language`: a new translation or tz database
+    gives every feed a new validator (the same on every host of one deployment)."""
+    with force_locale(language):
+        labels = _Labels()
+        words = [repr(sorted((k, str(v)) for k, v in vars(labels).items() if isinstance(v, str)))]
+        words += [repr(sorted(labels.kinds.items())), repr(sorted(labels.classifications.items())),
+                  labels.more_points(0)]
+        words += [str(label) for label in CALENDAR_NAMES.values()]
+        words += [str(label) for label in LEADER_ROLES.values()]
+    return hashlib.sha256("\x1f".join(words).encode() + vtimezone(zone_key)).hexdigest()[:16]
 
 
 # ---- the calendar text ----------------------------------------------------------------------------------------
@@ -287,14 +378,21 @@ class _Context:
     user: User | None
 
 
-def strip_secret_params(url: str, passcode: str = "") -> str:
-    """A join link without the query parameters that would let anyone in without the passcode."""
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if k.lower() not in SECRET_LINK_PARAMS and not (passcode and v == passcode)]
-    return urlunsplit(parts._replace(query=urlencode(kept)))
+def shareable_link(url: str, passcode: str = "") -> str:
+    """A join link as feeds write it: online's shareable_join_url (no passcode parameter such as Zoom's pwd=
+    or Teams' p=), and besides: no user name or password in the address, no parameter whose value is the
+    meeting's passcode, no Webex join-without-password token."""
+    link = shareable_join_url(url.strip())
+    parts = urlsplit(link)
+    netloc = parts.netloc.rpartition("@")[2]
+    query = parts.query
+    if query:
+        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
+                if k.lower() not in EXTRA_SECRET_LINK_PARAMS and not (passcode and v == passcode)]
+        query = urlencode(kept)
+    if netloc == parts.netloc and query == parts.query:
+        return link
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def _mailto(person) -> str | None:
@@ -333,7 +431,7 @@ def event_content(shown, ctx: _Context) -> EventContent:
         lines.append(f"{labels.bridge_points} ({len(points)}): " + "; ".join(names))
     conference = None
     if meeting.is_online and meeting.join_url and not ctx.public:
-        link = strip_secret_params(meeting.join_url.strip(), meeting.passcode)
+        link = shareable_link(meeting.join_url, meeting.passcode)
         lines.append(f"{labels.join}: {link}")
         conference = (link, meeting.online_provider or labels.online)
     if meeting.status in ("postponed", "cancelled") and meeting.status_reason:
@@ -421,7 +519,8 @@ def _write_event(w: Writer, ctx: _Context, *, uid: str, content: EventContent, s
         w.line(f"URL;VALUE=URI:{url}")
     if content.conference:
         link, label = content.conference
-        w.property("CONFERENCE", link, {"VALUE": "URI", "FEATURE": "VIDEO,AUDIO", "LABEL": label})
+        # FEATURE is one parameter with two values (RFC 7986 §5.11), so its comma stays unquoted.
+        w.line(f"CONFERENCE;VALUE=URI;FEATURE=VIDEO,AUDIO;LABEL={param_value(label)}:{link}")
     w.raw(b"END:VEVENT\r\n")
 
 
@@ -441,8 +540,14 @@ def _write_single(w: Writer, ctx: _Context, meeting: Meeting) -> None:
                  end=meeting.end_at, stamp=meeting.updated_at, sequence=meeting.sequence, url=url)
 
 
-def _write_series(w: Writer, ctx: _Context, series: MeetingSeries, rows: list[Meeting]) -> None:
-    """One VEVENT with RRULE and EXDATEs, plus one with RECURRENCE-ID per occurrence that differs."""
+def _write_series(w: Writer, ctx: _Context, series: MeetingSeries, rows: list[Meeting],
+                  history: tuple[int, datetime] | None) -> None:
+    """One VEVENT with RRULE and EXDATEs, plus one with RECURRENCE-ID per occurrence that differs.
+
+    `history` is (highest sequence, newest updated_at) over every occurrence of the series in the database,
+    in the feed's window or not: the master's SEQUENCE and LAST-MODIFIED never go backwards when an
+    occurrence leaves the window.
+    """
     try:
         instances = occurrence_starts(series.rrule, series.first_start_at)
         rrule = normalise_rrule(series.rrule, instances)
@@ -456,34 +561,39 @@ def _write_series(w: Writer, ctx: _Context, series: MeetingSeries, rows: list[Me
         if rrule and row.original_start_at in known and row.original_start_at not in by_start:
             by_start[row.original_start_at] = row
         else:
-            singles.append(row)
+            singles.append(row)  # not an instance of the rule (or a second row for one): its own event
+    if by_start:
+        _write_master(w, ctx, series, by_start, instances, rrule, history)
+    for row in sorted(singles, key=lambda r: (r.start_at, r.id)):
+        _write_single(w, ctx, row)
+
+
+def _write_master(w: Writer, ctx: _Context, series: MeetingSeries, by_start: dict, instances: list, rrule: str,
+                  history: tuple[int, datetime] | None) -> None:
     shown = {row.id: present(row, ctx.user) for row in by_start.values()}
     contents = {row.id: (event_content(shown[row.id], ctx), row.end_at - row.start_at) for row in by_start.values()}
-    candidates = [row for row in by_start.values()
-                  if row.status != "cancelled" and not row.is_detached and row.start_at == row.original_start_at]
-    if not candidates:
-        singles.extend(by_start.values())
-        for row in sorted(singles, key=lambda r: (r.start_at, r.id)):
-            _write_single(w, ctx, row)
-        return
-    candidates.sort(key=lambda r: r.original_start_at)
+    rows = sorted(by_start.values(), key=lambda r: r.original_start_at)
+    # The series' own content comes from the occurrences that keep their slot, else from any that is not
+    # cancelled (every one was moved or edited), else from a cancelled one (the whole series is cancelled:
+    # STATUS:CANCELLED and every instance excluded). Whatever was edited, the series keeps its UID.
+    active = [row for row in rows if row.status != "cancelled"]
+    candidates = [row for row in active if not row.is_detached and row.start_at == row.original_start_at]
+    pool = candidates or active or rows
     # The most common content is the series'; ties go to the earliest (Counter keeps first-seen order).
-    template_key = Counter(contents[row.id] for row in candidates).most_common(1)[0][0]
-    template = next(r for r in candidates if contents[r.id] == template_key)
+    template_key = Counter(contents[row.id] for row in pool).most_common(1)[0][0]
+    template = next(r for r in pool if contents[r.id] == template_key)
     content, length = template_key
 
-    exdates, overrides, plain = [], [], []
+    exdates, overrides = [], []
     for start in instances:
         row = by_start.get(start)
         if row is None or row.status == "cancelled":
             exdates.append(start)
         elif row.is_detached or row.start_at != start or contents[row.id] != template_key:
             overrides.append(row)
-        else:
-            plain.append(row)
-    everyone = list(by_start.values())
-    stamp = max(chain((r.updated_at for r in everyone), [series.updated_at]))
-    sequence = max(chain((r.sequence for r in everyone), [series.sequence]))
+    sequence, stamp = history or (0, series.updated_at)
+    sequence = max(sequence, series.sequence, *(r.sequence for r in rows))
+    stamp = max(stamp, series.updated_at, *(r.updated_at for r in rows))
     masked = getattr(shown[template.id], "is_masked", False)
     _write_event(w, ctx, uid=_uid(ctx, "series", series.id), content=content, start=series.first_start_at,
                  end=series.first_start_at + length, stamp=stamp, sequence=sequence,
@@ -493,8 +603,15 @@ def _write_series(w: Writer, ctx: _Context, series: MeetingSeries, rows: list[Me
         _write_event(w, ctx, uid=_uid(ctx, "series", series.id), content=contents[row.id][0], start=row.start_at,
                      end=row.end_at, stamp=row.updated_at, sequence=max(row.sequence, sequence),
                      url=None if row_masked else _meeting_url(ctx, row.id), recurrence_id=row.original_start_at)
-    for row in sorted(singles, key=lambda r: (r.start_at, r.id)):
-        _write_single(w, ctx, row)
+
+
+def _series_history(series_ids) -> dict[int, tuple[int, datetime]]:
+    """(highest sequence, newest updated_at) of every occurrence of each series, in the feed's window or not."""
+    rows = db.session.connection().execute(
+        sa.select(Meeting.series_id, sa.func.max(Meeting.sequence), sa.func.max(Meeting.updated_at))
+        .where(Meeting.series_id.in_(list(series_ids))).group_by(Meeting.series_id)
+    ).all()
+    return {series_id: (sequence, updated_at) for series_id, sequence, updated_at in rows}
 
 
 def subject_of(spec: FeedSpec):
@@ -508,21 +625,25 @@ def subject_of(spec: FeedSpec):
     return spec.user if spec.kind in ("mine", "all") else True
 
 
+CALENDAR_NAMES = {
+    "leader": _l("Work schedule – %(name)s"),
+    "room": _l("Room schedule – %(name)s"),
+    "unit": _l("Meetings – %(name)s"),
+    "mine": _l("My meetings – %(name)s"),
+    "all": _l("All meetings – %(name)s"),
+    "public": _l("Public schedule – %(name)s"),
+}
+
+
 def calendar_name(spec: FeedSpec, subject) -> str:
-    office = current_app.config.get("OFFICE_NAME", "")
     if spec.kind == "leader":
         role = LEADER_ROLES.get(subject.leader_role) if subject.leader_role else None
         name = f"{role} {subject.full_name}" if role else subject.label
-        return _("Work schedule – %(name)s", name=name)
-    if spec.kind == "room":
-        return _("Room schedule – %(name)s", name=subject.name)
-    if spec.kind == "unit":
-        return _("Meetings – %(name)s", name=subject.name)
-    if spec.kind == "mine":
-        return _("My meetings – %(name)s", name=subject.name)
-    if spec.kind == "all":
-        return _("All meetings – %(name)s", name=office)
-    return _("Public schedule – %(name)s", name=office)
+    elif spec.kind in ("room", "unit", "mine"):
+        name = subject.name
+    else:
+        name = current_app.config.get("OFFICE_NAME", "")
+    return str(CALENDAR_NAMES[spec.kind]) % {"name": name}
 
 
 def _context(spec_user, public: bool, base: str) -> _Context:
@@ -555,6 +676,9 @@ def build_feed(spec: FeedSpec, base: str, today: date | None = None) -> bytes | 
         w = Writer()
         _write_calendar_head(w, calendar_name(spec, subject), ctx.zone)
         meetings = load_meetings(meeting_conditions(spec, today))
+        if spec.kind == "unit":
+            # The query already leaves out what the reader is not cleared for; never write it, even masked.
+            meetings = [m for m in meetings if can_see_meeting(ctx.user, m)]
         by_series: dict[int, list[Meeting]] = {}
         for meeting in meetings:
             if meeting.series_id is None:
@@ -564,8 +688,9 @@ def build_feed(spec: FeedSpec, base: str, today: date | None = None) -> bytes | 
         if by_series:
             series = {s.id: s for s in db.session.scalars(
                 sa.select(MeetingSeries).where(MeetingSeries.id.in_(by_series)))}
+            history = _series_history(by_series)
             for series_id in sorted(by_series):
-                _write_series(w, ctx, series[series_id], by_series[series_id])
+                _write_series(w, ctx, series[series_id], by_series[series_id], history.get(series_id))
         w.line("END:VCALENDAR")
         return w.to_bytes()
 
@@ -649,16 +774,36 @@ def feed_body(spec: FeedSpec, base: str, v: Validator, *, compressed: bool) -> b
 # ---- feed tokens ----------------------------------------------------------------------------------------------
 
 
-def token_string(row: FeedToken) -> str:
-    """The token in a feed's URL, derived from the row and the app's secret key (256 bits, URL-safe).
+# A feed token is as unpredictable as the key it is derived from: 32 characters hold 128 random bits when
+# hexadecimal (the generated key in the instance folder is 64 hexadecimal characters, 256 bits).
+MIN_SECRET_KEY_LENGTH = 32
 
-    The database keeps only its SHA-256 (token_hash): a copy of the database does not open any feed. It is
-    derived rather than random so that the subscription page can show the links again without storing them.
-    """
+
+def _token_key() -> bytes:
     key = current_app.config["SECRET_KEY"]
     key = key.encode() if isinstance(key, str) else key
+    if len(key) < MIN_SECRET_KEY_LENGTH and not current_app.testing:
+        raise RuntimeError(f"SECRET_KEY is too short to derive calendar feed tokens from: use at least "
+                           f"{MIN_SECRET_KEY_LENGTH} random characters (or let the app generate one)")
+    return key
+
+
+def token_string(row: FeedToken) -> str:
+    """The token in a feed's URL: HMAC-SHA256 of the row (id, owner, creation second) under the app's
+    secret key; 256 bits, URL-safe.
+
+    Why derived and not random: the subscription page can show the links again (and the API list them)
+    without the database ever holding a usable token. The database keeps only the token's SHA-256
+    (token_hash), so a copy of the database opens no feed; revoking sets revoked_at and the token stops
+    working at once. Its unpredictability is that of the secret key (HMAC is a pseudo-random function):
+    at least 128 bits with a random key of MIN_SECRET_KEY_LENGTH characters or more (shorter keys are
+    refused outside tests; the generated key has 256 bits). Whoever holds the key can already forge any
+    session cookie, so deriving tokens from it opens nothing new.
+    Changing the secret key invalidates every feed link (and every session); users then create new links.
+    """
+    # The prefix keeps a token from ever serving as a signature of anything else made with the same key.
     message = f"meetingsvc feed token\x00{row.id}\x00{row.user_id}\x00{int(row.created_at.timestamp())}".encode()
-    return base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()).rstrip(b"=").decode()
+    return base64.urlsafe_b64encode(hmac.new(_token_key(), message, hashlib.sha256).digest()).rstrip(b"=").decode()
 
 
 def active_token(user: User) -> FeedToken | None:
@@ -805,17 +950,25 @@ def feeds_for(user: User, base: str, *, unit_ids=()) -> dict:
 
 @sa.event.listens_for(Session, "before_flush")
 def _touch_changed_meetings(session, flush_context, instances):
-    """A meeting whose fields, leaders, attendees or bridge points change gets a new updated_at.
+    """A meeting whose fields, leaders, attendees or bridge points change gets a new updated_at, and so does
+    the series it belongs to (also when an occurrence is added to it).
 
-    Feeds derive their ETag from max(updated_at) of their meetings, so a change anywhere in a meeting must
-    move it; a writer that sets updated_at itself keeps its value.
+    Feeds derive their ETag from max(updated_at) of their meetings and of those meetings' series, so a change
+    anywhere in a meeting must move it; a series' VEVENT takes its SEQUENCE and LAST-MODIFIED from all its
+    occurrences, including those outside a feed's window, whose changes reach the ETag through the series.
+    A writer that sets updated_at itself keeps its value.
     """
     now = utcnow()
-    touched = set()
+    touched, series_ids = set(), set()
     with session.no_autoflush:
         for obj in chain(session.new, session.dirty, session.deleted):
             if isinstance(obj, Meeting):
-                if obj not in session.new and obj not in session.deleted and session.is_modified(obj):
+                if obj in session.new:
+                    series = obj.__dict__.get("series")
+                    series_id = obj.series_id or (series.id if series is not None else None)
+                    if series_id is not None:
+                        series_ids.add(series_id)
+                elif obj not in session.deleted and session.is_modified(obj):
                     touched.add(obj)
             elif isinstance(obj, (Attendee, MeetingLeader, BridgePoint)) and obj.meeting_id is not None:
                 if obj in session.dirty and not session.is_modified(obj):
@@ -823,6 +976,13 @@ def _touch_changed_meetings(session, flush_context, instances):
                 meeting = session.get(Meeting, obj.meeting_id)
                 if meeting is not None and meeting not in session.deleted:
                     touched.add(meeting)
-    for meeting in touched:
-        if not sa.inspect(meeting).attrs.updated_at.history.has_changes():
-            meeting.updated_at = now
+        for meeting in touched:
+            if not sa.inspect(meeting).attrs.updated_at.history.has_changes():
+                meeting.updated_at = now
+            if meeting.series_id is not None:
+                series_ids.add(meeting.series_id)
+        for series_id in series_ids:
+            series = session.get(MeetingSeries, series_id)
+            if series is not None and series not in session.new and series not in session.deleted and (
+                    not sa.inspect(series).attrs.updated_at.history.has_changes()):
+                series.updated_at = now

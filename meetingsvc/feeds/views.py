@@ -1,12 +1,13 @@
 """iCal feeds over HTTP, the subscription page and the "Add to calendar" download.
 
 Private feeds live at /feeds/<token>/<kind>….ics and need no login: the token is the key, checked in the
-database on every request. A revoked, wrong or missing token gets the app's ordinary 404, the same as
-any unknown address. Conditional requests are answered from the validator alone (one aggregate query),
-without building the feed.
+database on every request. A revoked, wrong or missing token, and a leader, room or unit that does not
+exist, get the app's ordinary 404, the same as any unknown address, before any conditional handling.
+Conditional requests are answered from the validator alone (one query), without building the feed:
+If-None-Match first; If-Modified-Since only without it, and ignored when it lies in the future.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -43,14 +44,26 @@ def _etag_matches(header: str, etag: str) -> bool:
     return False
 
 
-def _not_modified(validator: services.Validator) -> bool:
+def _not_modified(validator: services.Validator, now: datetime) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
         return _etag_matches(if_none_match, validator.etag)
     since = parse_date(request.headers.get("If-Modified-Since"))
     if since is None:
         return False
-    return validator.last_modified <= since.astimezone(UTC)
+    since = since.astimezone(UTC)
+    if since > now:  # a date later than our clock is invalid (RFC 9110 §13.1.3)
+        return False
+    return validator.last_modified <= since
+
+
+def _last_modified_header(last_modified: datetime, now: datetime) -> str:
+    """Last-Modified as sent: one second earlier while its second is not over, so that a client holding a
+    body of that second never gets 304 for a change later in the same second (HTTP dates have no fraction),
+    and never later than the response's date."""
+    if now < last_modified + timedelta(seconds=1):
+        last_modified = min(last_modified, now.replace(microsecond=0)) - timedelta(seconds=1)
+    return http_date(last_modified)
 
 
 def _accepts_gzip() -> bool:
@@ -58,17 +71,21 @@ def _accepts_gzip() -> bool:
 
 
 def serve_feed(spec: services.FeedSpec, filename: str) -> Response:
-    """The feed as text/calendar with validators, 304 when unchanged, gzip when accepted."""
+    """The feed as text/calendar with validators, 304 when unchanged, gzip when accepted, 404 if its
+    leader, room or unit does not exist."""
     base = services.base_url()
     validator = services.validator(spec, base)
+    if validator is None:
+        abort(404)
+    now = datetime.now(UTC)
     compressed = _accepts_gzip()
     headers = {
         "ETag": f'"{validator.etag}-gzip"' if compressed else f'"{validator.etag}"',
-        "Last-Modified": http_date(validator.last_modified),
+        "Last-Modified": _last_modified_header(validator.last_modified, now),
         "Cache-Control": PUBLIC_CACHE if spec.is_public else PRIVATE_CACHE,
         "Vary": "Accept-Encoding",
     }
-    if _not_modified(validator):
+    if _not_modified(validator, now):
         return Response(status=304, headers=headers)
     body = services.feed_body(spec, base, validator, compressed=compressed)
     if body is None:

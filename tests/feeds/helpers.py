@@ -25,3 +25,22 @@ def by_summary(body: bytes) -> dict:
 
 def utc(value):
     return value.dt.astimezone(UTC)
+
+
+def age_everything(seconds: int = 120) -> None:
+    """Move every updated_at `seconds` into the past, as if nothing had changed for that long (SQL updates,
+    so no listener stamps them again)."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from meetingsvc.directory.models import Person, Room, Unit
+    from meetingsvc.extensions import db
+    from meetingsvc.meetings.models import Meeting, MeetingSeries
+
+    for model in (Meeting, MeetingSeries, Person, Room, Unit):
+        for ident, updated_at in db.session.execute(sa.select(model.id, model.updated_at)).all():
+            db.session.execute(sa.update(model).where(model.id == ident)
+                               .values(updated_at=updated_at - timedelta(seconds=seconds)))
+    db.session.commit()
+    db.session.expire_all()

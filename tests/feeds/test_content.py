@@ -62,6 +62,9 @@ def test_online_meeting_has_conference_link_without_passcode_and_bridge_points(f
     event = by_summary(body)[w.online.title]
     assert str(event["CONFERENCE"]) == "https://zoom.us/j/8812345?lang=vi"
     assert event["CONFERENCE"].params["VALUE"] == "URI"
+    assert event["CONFERENCE"].params["FEATURE"] == ["VIDEO", "AUDIO"]
+    assert b"\r\nCONFERENCE;VALUE=URI;FEATURE=VIDEO,AUDIO;LABEL=Zoom:https://zoom.us/j/8812345?lang=vi\r\n" in \
+        body.replace(b"\r\n ", b"")
     description = str(event["DESCRIPTION"])
     assert "Tham gia trực tuyến: https://zoom.us/j/8812345?lang=vi" in description
     assert "Điểm cầu (2): Hội trường UBND Thành phố (điểm cầu chính); Phường Ba Đình" in description
@@ -76,6 +79,59 @@ def test_a_passcode_hidden_under_another_parameter_name_is_removed_too(feed_worl
     body = build("all", w.admin)
     assert PASSCODE.encode() not in body
     assert "https://meet.example.vn/room/77?x=1" in str(by_summary(body)[w.online.title]["CONFERENCE"])
+
+
+JOIN_LINKS = [
+    # (stored join link, what feeds and the .ics download write)
+    (f"https://us02web.zoom.us/j/8812345?pwd={PASSCODE}", "https://us02web.zoom.us/j/8812345"),
+    ("https://teams.microsoft.com/meet/4123456789?p=XyzTeamsHash&tid=abc",
+     "https://teams.microsoft.com/meet/4123456789?tid=abc"),
+    ("https://hanoi.webex.com/hanoi/j.php?MTID=m41817da6a55b0925530cb88b3577b1e",
+     "https://hanoi.webex.com/hanoi/j.php?MTID=m41817da6a55b0925530cb88b3577b1e"),
+    ("https://hanoi.webex.com/wbxmjs/joinservice/sites/hanoi/meeting/download/cdedf9ae?siteurl=hanoi"
+     "&integrationJoinToken=QUhTSwAAAIVAFMmw",
+     "https://hanoi.webex.com/wbxmjs/joinservice/sites/hanoi/meeting/download/cdedf9ae?siteurl=hanoi"),
+    (f"https://dieuhanh:{PASSCODE}@hop.hanoi.gov.vn/phong/7?lang=vi", "https://hop.hanoi.gov.vn/phong/7?lang=vi"),
+    ("https://meet.google.com/abc-defg-hij", "https://meet.google.com/abc-defg-hij"),
+]
+
+
+@pytest.mark.parametrize("stored, written", JOIN_LINKS)
+def test_join_links_lose_every_passcode_in_feeds_and_the_download(stored, written, feed_world, client):
+    """The feed and the "Add to calendar" file write the same shareable link (online's shareable_join_url,
+    plus what it does not cover: credentials in the address, Webex's join token)."""
+    from meetingsvc.online.services import shareable_join_url
+    from tests.helpers import login
+
+    w = feed_world
+    w.online.join_url = stored
+    db.session.commit()
+    assert services.shareable_link(stored, PASSCODE) == written
+    assert services.shareable_link(shareable_join_url(stored), PASSCODE) == written  # agrees with online's
+    login(client, w.admin)
+    download = client.get(f"/feeds/meeting/{w.online.id}.ics").get_data()
+    for body in (build("all", w.admin), download):
+        event = by_summary(body)[w.online.title]
+        assert str(event["CONFERENCE"]) == written
+        assert f"Tham gia trực tuyến: {written}" in str(event["DESCRIPTION"])
+        for secret in (PASSCODE, "XyzTeamsHash", "QUhTSwAAAIVAFMmw", "dieuhanh"):
+            assert secret.encode() not in body
+
+
+def test_the_timezone_carries_no_comment(feed_world):
+    body = build("all", feed_world.admin)
+    [zone] = parse(body).walk("VTIMEZONE")
+    assert "COMMENT" not in zone and b"COMMENT" not in body
+
+
+def test_a_leader_invited_as_an_ordinary_attendee_has_the_meeting_in_the_leaders_feed(feed_world, create_meeting):
+    w = feed_world
+    invited = create_meeting(chair_id=w.a.id, attendee_people=[w.c], title="Làm việc với Sở Tài chính",
+                             day=w.monday, start="16:00", end="17:00")
+    titles = set(by_summary(build("leader", w.viewer, w.c.id)))
+    assert invited.title in titles
+    assert w.secret.title not in titles and "Bận" in titles  # c chairs it; the viewer is not cleared
+    assert invited.title not in by_summary(build("leader", w.viewer, w.b.id))
 
 
 @pytest.mark.parametrize("status, summary_prefix, ical_status", [
@@ -183,3 +239,95 @@ def test_a_normal_edit_moves_updated_at_of_the_meeting(feed_world):
         db.session.commit()
         db.session.refresh(w.plain)
         assert w.plain.updated_at > old + timedelta(days=2)
+
+
+def _exdates(master):
+    lines = master["EXDATE"] if isinstance(master["EXDATE"], list) else [master["EXDATE"]]
+    return [utc(d) for line in lines for d in line.dts]
+
+
+def _series_events(body, series):
+    return [e for e in events(body) if str(e["UID"]) == f"series-{series.id}@{services.uid_domain()}"]
+
+
+def test_a_series_keeps_its_uid_when_every_occurrence_was_edited(feed_world, icaljs, tmp_path):
+    """Once no occurrence keeps the series' slot and content, the series is still one VEVENT with its RRULE
+    (every occurrence a RECURRENCE-ID override), never single events under new UIDs."""
+    import recurring_ical_events
+
+    w = feed_world
+    first, second, third, fourth, fifth = w.occurrences
+    for row in (first, fourth, fifth):
+        row.title = f"{row.title} (đã sửa)"
+        row.is_detached = True
+    db.session.commit()
+    body = build("room", w.viewer, w.r1.id)
+    assert not [e for e in events(body) if "Giao ban" in str(e["SUMMARY"]) and str(e["UID"]).startswith("meeting-")]
+    found = _series_events(body, w.series)
+    [master] = [e for e in found if "RECURRENCE-ID" not in e]
+    assert master["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=5"
+    assert utc(master["DTSTART"]) == first.original_start_at
+    assert _exdates(master) == [second.original_start_at]
+    assert {utc(e["RECURRENCE-ID"]) for e in found if "RECURRENCE-ID" in e} == {
+        first.original_start_at, third.original_start_at, fourth.original_start_at, fifth.original_start_at}
+
+    (tmp_path / "room.ics").write_bytes(body)
+    window = (services.local_day_bounds(w.monday)[0], services.local_day_bounds(w.monday + timedelta(days=60))[0])
+    js = [(o["start"], o["summary"]) for o in icaljs(tmp_path / "room.ics", window)["occurrences"]
+          if o["uid"].startswith("series-")]
+    python = sorted((utc(o["DTSTART"]).strftime("%Y-%m-%dT%H:%M:%S.000Z"), str(o["SUMMARY"]))
+                    for o in recurring_ical_events.of(parse(body)).between(*window)
+                    if str(o["UID"]).startswith("series-"))
+    expected = sorted((m.start_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"), m.title if m.status != "postponed"
+                       else "(Hoãn) " + m.title) for m in (first, third, fourth, fifth))
+    assert sorted(js) == python == expected
+
+
+def test_a_series_cancelled_as_a_whole_stays_one_cancelled_vevent(feed_world, icaljs, tmp_path):
+    from meetingsvc.meetings.services import cancel_series_from
+
+    w = feed_world
+    cancel_series_from(w.occurrences[0], "Thay bằng giao ban trực tuyến", w.secretary)
+    body = build("room", w.viewer, w.r1.id)
+    found = _series_events(body, w.series)
+    [master] = [e for e in found if "RECURRENCE-ID" not in e]
+    assert str(master["STATUS"]) == "CANCELLED"
+    assert sorted(_exdates(master)) == sorted(m.original_start_at for m in w.occurrences)
+    assert not [e for e in events(body) if "Giao ban" in str(e["SUMMARY"]) and "series-" not in str(e["UID"])]
+    (tmp_path / "room.ics").write_bytes(body)
+    window = (services.local_day_bounds(w.monday)[0], services.local_day_bounds(w.monday + timedelta(days=60))[0])
+    assert not [o for o in icaljs(tmp_path / "room.ics", window)["occurrences"] if o["uid"].startswith("series-")]
+
+
+def test_series_sequence_and_last_modified_never_go_backwards(feed_world):
+    """When the occurrence changed last drops out of the feed (cancelled more than 30 days ago), the series'
+    SEQUENCE and LAST-MODIFIED stay where they were; a change to it later still reaches the validator."""
+    from meetingsvc.core.time import local_today
+    from meetingsvc.meetings.services import cancel_meeting, postpone_meeting
+    from tests.feeds.helpers import age_everything
+
+    w = feed_world
+    fifth = w.occurrences[4]
+    age_everything(3600)
+    postpone_meeting(fifth, "Lãnh đạo đi công tác", w.secretary)
+    cancel_meeting(fifth, "Trùng lịch tiếp khách quốc tế", w.secretary)
+    assert fifth.sequence == 2 and all(m.sequence < 2 for m in w.occurrences if m is not fifth)
+    spec = services.FeedSpec("room", w.r1.id, w.viewer)
+    base = "https://lich.hanoi.gov.vn"
+    today, later = local_today(), local_today() + timedelta(days=services.CANCELLED_KEPT_DAYS + 2)
+
+    def master(day):
+        body = services.build_feed(spec, base, today=day)
+        return next(e for e in _series_events(body, w.series) if "RECURRENCE-ID" not in e)
+
+    now_master, later_master = master(today), master(later)
+    assert int(now_master["SEQUENCE"]) >= fifth.sequence
+    assert now_master["LAST-MODIFIED"].dt == fifth.updated_at.replace(microsecond=0)
+    assert int(later_master["SEQUENCE"]) >= int(now_master["SEQUENCE"])
+    assert later_master["LAST-MODIFIED"].dt >= now_master["LAST-MODIFIED"].dt
+
+    before = services.validator(spec, base, today=later)
+    fifth.status_reason = "Trùng lịch tiếp đoàn công tác của Bộ"
+    db.session.commit()
+    assert services.validator(spec, base, today=later).etag != before.etag
+    assert master(later)["LAST-MODIFIED"].dt >= later_master["LAST-MODIFIED"].dt

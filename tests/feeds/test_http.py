@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.http import http_date, parse_date
 
 from meetingsvc.core.db import utcnow
 from meetingsvc.extensions import db
 from meetingsvc.feeds import services
 from meetingsvc.feeds.models import FeedToken
+from tests.feeds.helpers import age_everything
 from tests.helpers import login
 
 
@@ -80,6 +82,7 @@ def test_tokens_are_stored_hashed_with_256_bits(feed_world, feed_token):
 def test_feed_headers_and_conditional_get(client, feed_world, feed_token):
     w = feed_world
     url = f"/feeds/{feed_token(w.viewer)}/leader/{w.a.id}.ics"
+    age_everything()  # nothing changed in the last two minutes (see the same-second test below)
     first = client.get(url)
     assert first.status_code == 200
     assert first.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -94,6 +97,8 @@ def test_feed_headers_and_conditional_get(client, feed_world, feed_token):
     assert client.get(url, headers={"If-None-Match": '"f1-nothing"'}).status_code == 200
     assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
     assert client.get(url, headers={"If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"}).status_code == 200
+    future = http_date(utcnow() + timedelta(days=1))
+    assert client.get(url, headers={"If-Modified-Since": future}).status_code == 200  # invalid: ignored
 
     w.plain.title = "Họp về dự án Vành đai 4 (đổi tên)"
     db.session.commit()
@@ -102,14 +107,60 @@ def test_feed_headers_and_conditional_get(client, feed_world, feed_token):
     assert "đổi tên" in changed.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("change", ["attendee", "bridge_point", "cancel", "clearance", "new_meeting"])
+DIRECTORY_CHANGES = {
+    # change: (feed, what the new body must say)
+    "room_name": ("all", "Phòng họp Đông Kinh"),
+    "room_building": ("all", "Nhà C\\, 79 Đinh Tiên Hoàng"),
+    "person_name": ("all", "Đỗ Minh Đạt"),
+    "person_title": ("all", "Phó Giám đốc Sở Đỗ Minh Đức"),
+    "person_email": ("all", "mailto:duc.moi@sxd.hanoi.gov.vn"),
+    "preparing_unit_name": ("all", "Đơn vị chuẩn bị: Sở Quy hoạch – Kiến trúc"),
+    "attendee_unit_name": ("all", "Phường Ba Đình mới"),
+    "bridge_point_unit_name": ("all", "Phường Ba Đình mới"),
+    "leader_role": ("leader", "X-WR-CALNAME:Lịch công tác – Phó Chủ tịch Thường trực Nguyễn Văn An"),
+}
+
+
+def _apply_directory_change(change, w):
+    if change == "room_name":
+        w.r1.name = "Phòng họp Đông Kinh"
+    elif change == "room_building":
+        w.r1.building = "Nhà C, 79 Đinh Tiên Hoàng"
+    elif change == "person_name":
+        w.d.full_name = "Đỗ Minh Đạt"
+    elif change == "person_title":
+        w.d.title = "Phó Giám đốc Sở"
+    elif change == "person_email":
+        w.d.email = "duc.moi@sxd.hanoi.gov.vn"
+    elif change == "preparing_unit_name":
+        w.prep.name = "Sở Quy hoạch – Kiến trúc"
+    elif change in ("attendee_unit_name", "bridge_point_unit_name"):
+        w.ward.name = "Phường Ba Đình mới"
+    elif change == "leader_role":
+        w.a.leader_role = "standing_vice_chairman"
+    else:
+        raise AssertionError(change)
+
+
+@pytest.mark.parametrize("change", ["attendee", "bridge_point", "cancel", "clearance", "new_meeting",
+                                    *DIRECTORY_CHANGES])
 def test_every_kind_of_change_changes_the_etag(change, client, feed_world, feed_token, create_meeting):
+    """Whatever a feed writes, changing it gives a new ETag, and a plain GET then serves the new text
+    (never the body cached under the old validator)."""
     from meetingsvc.meetings.models import Attendee
     from meetingsvc.online.models import BridgePoint
 
     w = feed_world
-    url = f"/feeds/{feed_token(w.viewer)}/all.ics"
-    etag = client.get(url).headers["ETag"]
+    token = feed_token(w.viewer)
+    feed, expected = DIRECTORY_CHANGES.get(change, ("all", None))
+    url = f"/feeds/{token}/all.ics" if feed == "all" else f"/feeds/{token}/leader/{w.a.id}.ics"
+    if change == "bridge_point_unit_name":  # the ward is then only a bridge point, not an attendee
+        db.session.execute(sa.delete(Attendee).where(Attendee.unit_id == w.ward.id))
+        db.session.commit()
+    before = client.get(url)
+    etag = before.headers["ETag"]
+    if expected is not None:
+        assert expected not in before.get_data(as_text=True).replace("\r\n ", "")
     if change == "attendee":
         db.session.add(Attendee(meeting_id=w.plain.id, person_id=w.c.id))
     elif change == "bridge_point":
@@ -118,10 +169,62 @@ def test_every_kind_of_change_changes_the_etag(change, client, feed_world, feed_
         w.plain.status = "cancelled"
     elif change == "clearance":
         w.viewer.clearance = "mat"
-    else:
+    elif change == "new_meeting":
         create_meeting(chair_id=w.c.id, title="Cuộc họp mới")
+    else:
+        _apply_directory_change(change, w)
     db.session.commit()
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    after = client.get(url)
+    assert after.headers["ETag"] != etag
+    if expected is not None:
+        assert expected in after.get_data(as_text=True).replace("\r\n ", "")
+
+
+@pytest.mark.parametrize("change", ["moved_to_another_leader", "made_internal", "renamed_room"])
+def test_if_modified_since_is_not_answered_304_once_the_feed_changed(change, client, feed_world, feed_token):
+    """Last-Modified moves when a meeting leaves a feed (which no aggregate of the feed's remaining meetings
+    can see) and when the directory changes."""
+    w = feed_world
+    token = feed_token(w.viewer)
+    feed = {"moved_to_another_leader": f"/feeds/{token}/leader/{w.a.id}.ics",
+            "made_internal": "/feeds/public.ics",
+            "renamed_room": f"/feeds/{token}/room/{w.r1.id}.ics"}[change]
+    age_everything()
+    first = client.get(feed)
+    since = first.headers["Last-Modified"]
+    assert client.get(feed, headers={"If-Modified-Since": since}).status_code == 304
+    if change == "moved_to_another_leader":
+        w.public.chair_id = w.c.id
+    elif change == "made_internal":
+        w.public.classification = "internal"
+    else:
+        w.r1.name = "Phòng họp Hồ Gươm"
+    db.session.commit()
+    answer = client.get(feed, headers={"If-Modified-Since": since})
+    assert answer.status_code == 200
+    assert w.public.title not in answer.get_data(as_text=True) or change == "renamed_room"
+    assert parse_date(answer.headers["Last-Modified"]) >= parse_date(since)
+    assert answer.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_body_served_in_the_second_of_its_newest_change_is_not_validated_by_date(client, feed_world,
+                                                                                     feed_token):
+    """HTTP dates have whole seconds: a body served in the same second as the newest change says it was
+    modified a second earlier, so a second change in that same second can never be answered 304."""
+    from meetingsvc.feeds.views import _last_modified_header
+
+    w = feed_world
+    url = f"/feeds/{feed_token(w.viewer)}/leader/{w.a.id}.ics"
+    w.plain.title = "Đổi ngay trước khi đọc"
+    db.session.commit()
+    first = client.get(url)
+    answer = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert answer.status_code == 200
+    moment = utcnow().replace(microsecond=0)
+    assert _last_modified_header(moment, moment + timedelta(milliseconds=400)) == http_date(moment - timedelta(seconds=1))
+    assert _last_modified_header(moment, moment + timedelta(seconds=1)) == http_date(moment)
+    assert _last_modified_header(moment + timedelta(seconds=30), moment) == http_date(moment - timedelta(seconds=1))
 
 
 def test_etag_is_the_same_in_another_process_and_does_not_build_the_body(app, client, feed_world, feed_token,
@@ -195,10 +298,19 @@ def test_public_feed_needs_no_login_and_is_publicly_cacheable(client, feed_world
     assert "ORGANIZER" not in text and "mailto:" not in text
 
 
-def test_a_feed_of_an_unknown_leader_room_or_unit_is_404(client, feed_world, feed_token):
+def test_a_feed_of_an_unknown_leader_room_or_unit_is_404_even_when_conditional(app, client, feed_world,
+                                                                               feed_token):
     token = feed_token(feed_world.viewer)
+    bad_path = f"/feeds/{'A' * 43}/room/999999.ics"
+    bad_token = _comparable(app.test_client().get(bad_path), bad_path)
     for path in ("leader/999999.ics", "room/999999.ics", "unit/999999.ics"):
-        assert client.get(f"/feeds/{token}/{path}").status_code == 404
+        for headers in ({}, {"If-None-Match": "*"}, {"If-Modified-Since": http_date(utcnow())},
+                        {"If-None-Match": '"f2-anything"', "Accept-Encoding": "gzip"}):
+            url = f"/feeds/{token}/{path}"
+            answer = app.test_client().get(url, headers=headers)
+            assert answer.status_code == 404, (path, headers)
+            assert _comparable(answer, url) == bad_token  # no ETag, no Last-Modified: nothing tells them apart
+        assert client.head(f"/feeds/{token}/{path}", headers={"If-None-Match": "*"}).status_code == 404
 
 
 def test_meeting_download_needs_login_and_masks(client, feed_world):
@@ -284,3 +396,37 @@ def test_old_cache_files_are_pruned(client, feed_world, feed_token, feed_cache):
     db.session.commit()
     client.get(url)
     assert not stale.exists()
+
+
+def test_feed_tokens_are_refused_with_a_secret_key_too_short_for_128_bits(app, feed_world):
+    """A token is as unpredictable as the key it is derived from: outside tests a short key is refused."""
+    import secrets
+
+    key, testing = app.config["SECRET_KEY"], app.config["TESTING"]
+    app.config["TESTING"] = False
+    try:
+        app.config["SECRET_KEY"] = "x" * (services.MIN_SECRET_KEY_LENGTH - 1)
+        with pytest.raises(RuntimeError, match="SECRET_KEY is too short"):
+            services.issue_token(feed_world.viewer)
+        db.session.rollback()
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        row, token = services.issue_token(feed_world.viewer)
+        db.session.commit()
+        assert len(token) == 43 and services.token_owner(token)[0] == row.id
+    finally:
+        app.config["SECRET_KEY"], app.config["TESTING"] = key, testing
+        db.session.rollback()
+
+
+def test_test_apps_cache_feed_bodies_outside_the_checkout(database_url):
+    """Every app the tests make writes its feed cache into a temporary folder, never into instance/."""
+    from pathlib import Path
+
+    from tests.conftest import make_app
+
+    checkout = Path(__file__).resolve().parents[2]
+    other = make_app(database_url)
+    with other.app_context():
+        folder = services.cache_dir().resolve()
+        db.engine.dispose()
+    assert checkout not in folder.parents and folder != checkout

@@ -38,6 +38,8 @@ def secret_today(feed_world, create_meeting):
 
 
 def test_masked_in_every_feed_of_a_user_not_cleared(feed_world, secret_today):
+    """Busy time in leaders' feeds, the room's feed and "everything"; left out of a unit's feed altogether
+    (who is invited is neither the unit's business nor the reader's)."""
     w = feed_world
     for kind, subject in (("leader", w.c.id), ("room", w.r2.id), ("unit", w.ward.id), ("all", None), ("mine", None)):
         for user in (w.viewer, w.secretary, w.admin, w.user_d):
@@ -46,6 +48,10 @@ def test_masked_in_every_feed_of_a_user_not_cleared(feed_world, secret_today):
             if kind == "mine":
                 continue
             busy = [e for e in events(body) if utc(e["DTSTART"]) == w.secret.start_at]
+            if kind == "unit":
+                assert not busy, f"the unit feed of {user.role} holds the classified meeting"
+                assert f"meeting-{w.secret.id}@".encode() not in body
+                continue
             assert len(busy) == 1, f"{kind}: the busy time must be there"
             [event] = busy
             assert str(event["SUMMARY"]) == "Bận"
@@ -72,7 +78,25 @@ def test_those_cleared_or_involved_see_it(feed_world, secret_today):
         text = _unfolded(build("leader", user, w.c.id))
         for expected in (SECRET_TITLE, SECRET_PLACE, SECRET_PERSON, SECRET_AGENDA, "Phòng kín Omega-5\\, Khu B"):
             assert expected in text
+        text = _unfolded(build("unit", user, w.ward.id))  # the ward prepares the first copy (in room Omega-5)
+        for expected in (SECRET_TITLE, SECRET_PERSON, SECRET_AGENDA, "Phòng kín Omega-5\\, Khu B"):
+            assert expected in text
     assert SECRET_TITLE in _unfolded(build("mine", w.user_c))
+
+
+def test_a_unit_feed_validator_does_not_move_with_a_meeting_the_reader_may_not_see(feed_world):
+    """Not even the ETag says that something the reader may not see changed in the unit's meetings."""
+    from meetingsvc.feeds import services
+
+    w = feed_world
+    base = "https://lich.hanoi.gov.vn"
+    spec = services.FeedSpec("unit", w.ward.id, w.viewer)
+    before = services.validator(spec, base)
+    cleared = services.validator(services.FeedSpec("unit", w.ward.id, w.cleared), base)
+    w.secret.agenda = "Kế hoạch mới"
+    db.session.commit()
+    assert services.validator(spec, base).etag == before.etag
+    assert services.validator(services.FeedSpec("unit", w.ward.id, w.cleared), base).etag != cleared.etag
 
 
 def _fill(rule, values):
