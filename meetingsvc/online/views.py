@@ -215,9 +215,15 @@ def check_point(point_id):
     point = _point_or_404(point_id)
     chosen = {"connection_status": request.form.get("connection_status", ""),
               "connection_note": request.form.get("connection_note", "")}
+    unchanged = (point.connection_status, point.connection_note) == (chosen["connection_status"],
+                                                                     chosen["connection_note"].strip())
     try:
         services.update_point(point, chosen, user=current_user)
-        flash(_("Connection check saved: %(name)s", name=point.label), "success")
+        if unchanged:
+            flash(_("Nothing changed: %(name)s is already %(status)s.", name=point.label,
+                    status=CONNECTION_STATUSES[point.connection_status]), "info")
+        else:
+            flash(_("Connection check saved: %(name)s", name=point.label), "success")
     except ValidationError as exc:
         db.session.rollback()
         # The page again, with this row's form as it was sent (the chosen status, the note) and what to fix.
@@ -298,8 +304,10 @@ def attendance(meeting_id):
         if inputs:
             flash(_("Nothing was saved: correct the fields marked below."), "error")
         return _attendance_page(meeting, errors=exc.fields, typed=request.form, status=400)
-    if actuals:
+    if changed:
         flash(_("Participants saved (%(n)s bridge points changed).", n=changed), "success")
+    elif actuals:
+        flash(_("Saved; no bridge point's figure changed."), "success")
     else:
         flash(_("Attendance saved."), "success")
     return redirect(url_for("online.attendance", meeting_id=meeting_id))

@@ -444,3 +444,20 @@ def test_points_of_units_gone_by_the_meetings_date_are_named(client, login_as, o
     ids = re.findall(r'name="point_id" value="(\d+)"', warning)
     client.post(f"/online/meetings/{meeting.id}/points/remove", data={"scope": "selected", "point_id": ids})
     assert [p.unit_id for p in _points(meeting)] == [d.id for d in city["districts"][:2]]
+
+
+def test_a_check_that_changes_nothing_says_so_and_keeps_the_stamp(client, login_as, online_meeting, city,
+                                                                   add_points, create_user):
+    from meetingsvc.online import services
+
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    first = create_user(role="technician")
+    services.update_point(point, {"connection_status": "ok"}, user=first)
+    checked_at = point.checked_at
+    login_as("technician")
+    response = client.post(f"/online/points/{point.id}/check", data={"connection_status": "ok"},
+                           follow_redirects=True)
+    assert "Không có gì thay đổi" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (point.checked_by_id, point.checked_at) == (first.id, checked_at)
