@@ -40,7 +40,7 @@ BENCH_LEADER = 1
 WORKERS = int(os.environ.get("MEETINGSVC_BENCH_FEEDS_WORKERS", "4"))
 LOAD_SECONDS = int(os.environ.get("MEETINGSVC_BENCH_FEEDS_SECONDS", "4"))
 CONNECTIONS = 16
-SECRET_KEY = "bench-feeds-secret"
+SECRET_KEY = "bench-feeds-secret-" + "0123456789abcdef" * 3  # long enough for feed tokens (>= 32 characters)
 
 
 def _app(url, **extra):

@@ -1,9 +1,10 @@
 """Loading a feed's meetings fast: plain column queries into small read-only objects.
 
 A feed of thousands of meetings through the ORM (each with its chair, room, unit, leaders, attendees and
-bridge points as mapped objects) costs about a millisecond per meeting; these five column queries and
-slotted objects cost a few microseconds. The objects answer what `event_content`, `present()` and
-`can_see_meeting()` ask of a Meeting, nothing more.
+bridge points as mapped objects) costs about a millisecond per meeting; these seven column queries (the
+meetings, their leaders, attendees and bridge points, then the people, units and rooms they name) and
+slotted objects cost a few microseconds per meeting. The objects answer what `event_content`, `present()`
+and `can_see_meeting()` ask of a Meeting, nothing more.
 """
 
 from collections import defaultdict

@@ -15,9 +15,9 @@ truth of its own and is never stale).
   changes it too).
 - Last-Modified: the newest change of any meeting, of the feed's series and of the directory, and never
   earlier than today's local midnight: global maxima, so it moves whenever a meeting leaves a feed (moved
-  to another leader, made internal) as well as when one changes. What it cannot see is a change of the
-  reader's own account (users have no updated_at): those change the ETag at once, and reach clients that
-  send only If-Modified-Since at the next change of any meeting.
+  to another leader, made internal) as well as when one changes; for a private feed also the newest
+  audit entry of the reader's account (read with the token: users have no updated_at, and every change
+  of an account through the app is audited).
 
 Decisions (see also docs in the views):
 - Drafts appear only in feeds read by admins and secretaries; the public feed shows only public
@@ -58,7 +58,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from meetingsvc.auth.models import CLASSIFICATIONS, SECRET_LEVELS, User, classification_rank, hash_token
-from meetingsvc.core.audit import record
+from meetingsvc.core.audit import AuditEntry, record
 from meetingsvc.core.auth import BOOKING_ROLES, can_see_meeting
 from meetingsvc.core.db import utcnow
 from meetingsvc.core.time import local_day_bounds, local_today, office_zone
@@ -302,8 +302,9 @@ def validator(spec: FeedSpec, base: str, today: date | None = None) -> Validator
         count, _iso(newest), max_sequence, id_sum, _iso(series_newest), series_sequence,
         _iso(any_person), _iso(any_room), _iso(any_unit),
     ))
+    account_changed = getattr(user, "changed_at", None) if reader else None
     last_modified = max(filter(None, (any_meeting, series_newest, any_person, any_room, any_unit, floor,
-                                      FORMAT_CHANGED_AT))).replace(microsecond=0)
+                                      FORMAT_CHANGED_AT, account_changed))).replace(microsecond=0)
     etag = f"f{FORMAT_VERSION}-" + hashlib.sha256(key.encode()).hexdigest()[:40]
     return Validator(etag=etag, last_modified=last_modified, count=count)
 
@@ -853,6 +854,7 @@ class FeedReader:
     display_name: str
     username: str
     person_name: str | None
+    changed_at: datetime | None = None  # the account's newest audit entry (every change to it is audited)
     is_authenticated: bool = True
 
     @property
@@ -875,7 +877,10 @@ def token_owner(token: str) -> tuple[int, FeedReader] | None:
 def _token_statement():
     return (
         sa.select(FeedToken.id, User.id, User.role, User.clearance, User.person_id, User.language,
-                  User.display_name, User.username, Person.full_name)
+                  User.display_name, User.username, Person.full_name,
+                  sa.select(sa.func.max(AuditEntry.at))
+                  .where(AuditEntry.object_type == User.__tablename__, AuditEntry.object_id == User.id)
+                  .scalar_subquery())
         .join(User, User.id == FeedToken.user_id)
         .outerjoin(Person, Person.id == User.person_id)
         .where(FeedToken.token_hash == sa.bindparam("token_hash"), FeedToken.revoked_at.is_(None),

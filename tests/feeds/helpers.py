@@ -28,12 +28,13 @@ def utc(value):
 
 
 def age_everything(seconds: int = 120) -> None:
-    """Move every updated_at `seconds` into the past, as if nothing had changed for that long (SQL updates,
-    so no listener stamps them again)."""
+    """Move every updated_at (and audit entry) `seconds` into the past, as if nothing had changed for that
+    long (SQL updates, so no listener stamps them again)."""
     from datetime import timedelta
 
     import sqlalchemy as sa
 
+    from meetingsvc.core.audit import AuditEntry
     from meetingsvc.directory.models import Person, Room, Unit
     from meetingsvc.extensions import db
     from meetingsvc.meetings.models import Meeting, MeetingSeries
@@ -42,5 +43,7 @@ def age_everything(seconds: int = 120) -> None:
         for ident, updated_at in db.session.execute(sa.select(model.id, model.updated_at)).all():
             db.session.execute(sa.update(model).where(model.id == ident)
                                .values(updated_at=updated_at - timedelta(seconds=seconds)))
+    for ident, at in db.session.execute(sa.select(AuditEntry.id, AuditEntry.at)).all():
+        db.session.execute(sa.update(AuditEntry).where(AuditEntry.id == ident).values(at=at - timedelta(seconds=seconds)))
     db.session.commit()
     db.session.expire_all()

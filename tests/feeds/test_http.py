@@ -208,6 +208,23 @@ def test_if_modified_since_is_not_answered_304_once_the_feed_changed(change, cli
     assert answer.headers["ETag"] != first.headers["ETag"]
 
 
+def test_if_modified_since_is_not_answered_304_once_the_readers_account_changed(client, feed_world, feed_token):
+    """Clearance decides what a private feed shows: an account changed through the app moves Last-Modified."""
+    from meetingsvc.auth.admin_services import update_user, user_snapshot
+
+    w = feed_world
+    url = f"/feeds/{feed_token(w.viewer)}/leader/{w.c.id}.ics"
+    age_everything()
+    first = client.get(url)
+    since = first.headers["Last-Modified"]
+    assert "Bận" in first.get_data(as_text=True)
+    assert client.get(url, headers={"If-Modified-Since": since}).status_code == 304
+    update_user(w.viewer, {**user_snapshot(w.viewer), "clearance": "mat"}, w.admin)
+    db.session.commit()
+    answer = client.get(url, headers={"If-Modified-Since": since})
+    assert answer.status_code == 200 and w.secret.title in answer.get_data(as_text=True).replace("\r\n ", "")
+
+
 def test_a_body_served_in_the_second_of_its_newest_change_is_not_validated_by_date(client, feed_world,
                                                                                      feed_token):
     """HTTP dates have whole seconds: a body served in the same second as the newest change says it was
