@@ -73,7 +73,10 @@ def _register_access_rules(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def _unauthorized():
         if is_api_request():
-            return jsonify(error="unauthorized", message="Sign in or send an API token."), 401
+            from flask_babel import gettext
+
+            # The same shape as every other API error (the OpenAPI Error schema): the status and a message.
+            return jsonify(error=401, message=gettext("Sign in or send an API token (Authorization: Bearer …).")), 401
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
     @app.before_request

@@ -1,8 +1,36 @@
-"""Settings read from the environment (prefix MEETINGSVC_), with defaults."""
+"""Settings read from the environment (prefix MEETINGSVC_), with defaults.
+
+Booking settings (Decision 45/2018/QĐ-TTg gives the defaults; a province may set its own):
+
+- MEETINGSVC_WORKING_HOURS: the working periods of a day for the free-slot finder, comma-separated, in order,
+  e.g. "07:30-11:30,13:30-17:00" (the default; a slot never crosses the lunch break). A single period
+  ("07:30-17:00") means no break. Kept as app.config["WORKING_PERIODS"]; app.config["WORKING_HOURS"] is the
+  span of the day from the first start to the last end ("07:30-17:00"), for readers that need one range.
+- MEETINGSVC_DURATION_CAPS_HOURS: the longest a meeting of a kind should last before the booking form warns,
+  in hours, as "kind=hours" pairs separated by commas, e.g. "briefing=4,thematic=8". Each pair replaces the
+  default of its kind; "kind=none" removes the cap of that kind. Defaults: briefing, work_resolution,
+  advisory, coordination 4 (½ working day); technical, thematic, review 8 (1 day); training_rollout 16 (2 days);
+  other kinds no cap. A meeting over several days counts at most 8 hours a day.
+- MEETINGSVC_MAX_MEETING_HOURS: the longest meeting accepted at all (default 120, at most 744).
+- MEETINGSVC_BOOKING_FIRST_DAY: the earliest day a meeting may be booked on, YYYY-MM-DD (default 2000-01-01).
+- MEETINGSVC_BOOKING_YEARS_AHEAD: how many years ahead a meeting may be booked (default 10).
+- MEETINGSVC_INVITATION_LEAD_WORKING_DAYS: working days an invitation must reach attendees before the meeting
+  (default 3; urgent meetings are exempt).
+
+A malformed value stops the app at start-up with a message naming the setting.
+"""
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
+
+# Decision 45/2018/QĐ-TTg (domain.md §1.1): ½ working day = 4 h, 1 day = 8 h; kinds not listed have no cap.
+DEFAULT_DURATION_CAPS_HOURS = {
+    "briefing": 4, "work_resolution": 4, "advisory": 4, "coordination": 4,
+    "technical": 8, "thematic": 8, "review": 8, "training_rollout": 16,
+}
+DEFAULT_WORKING_HOURS = "07:30-11:30,13:30-17:00"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -11,6 +39,51 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _int(name: str, default: int) -> int:
     return int(_env(name, str(default)))
+
+
+def duration_caps(spec: str | None) -> dict[str, float]:
+    """The caps per kind: the defaults with the pairs of `spec` ("briefing=4,thematic=8,workshop=none") over them."""
+    from meetingsvc.meetings.models import KINDS
+
+    caps = dict(DEFAULT_DURATION_CAPS_HOURS)
+    for pair in (spec or "").split(","):
+        if not pair.strip():
+            continue
+        kind, sep, hours = (part.strip() for part in pair.partition("="))
+        if not sep or kind not in KINDS:
+            raise ValueError(f"MEETINGSVC_DURATION_CAPS_HOURS: {pair.strip()!r} is not kind=hours with a known kind "
+                             f"({', '.join(KINDS)})")
+        if hours.lower() in ("", "none"):
+            caps.pop(kind, None)
+            continue
+        try:
+            value = float(hours)
+        except ValueError:
+            value = 0
+        if not 0 < value <= 24 * 31:
+            raise ValueError(f"MEETINGSVC_DURATION_CAPS_HOURS: {pair.strip()!r}: hours must be a number above 0")
+        caps[kind] = int(value) if value.is_integer() else value
+    return caps
+
+
+def working_hours(spec: str) -> tuple[str, str]:
+    """(periods, span) of the working-hours setting: ("07:30-11:30,13:30-17:00", "07:30-17:00")."""
+    from meetingsvc.meetings.availability import parse_working_periods
+
+    try:
+        periods = parse_working_periods(spec)
+    except ValueError as exc:
+        raise ValueError(f"MEETINGSVC_WORKING_HOURS: {exc}") from None
+    text = ",".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in periods)
+    return text, f"{periods[0][0]:%H:%M}-{periods[-1][1]:%H:%M}"
+
+
+def _day(name: str, default: str) -> date:
+    value = _env(name, default)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"MEETINGSVC_{name}: {value!r} is not a date as YYYY-MM-DD") from None
 
 
 def load_secret_key(instance_path: str) -> str:
@@ -33,6 +106,7 @@ def load_secret_key(instance_path: str) -> str:
 
 def from_environment(instance_path: str) -> dict:
     default_db = "sqlite:///" + str(Path(instance_path) / "meetingsvc.sqlite3")
+    periods, span = working_hours(_env("WORKING_HOURS", DEFAULT_WORKING_HOURS))
     return {
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
         "DISPLAY_TIMEZONE": _env("TIMEZONE", "Asia/Ho_Chi_Minh"),
@@ -44,7 +118,11 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", ""),
         # Rules of Decision 45/2018/QĐ-TTg that provinces may tighten (domain.md §1.1).
         "INVITATION_LEAD_WORKING_DAYS": _int("INVITATION_LEAD_WORKING_DAYS", 3),
-        "WORKING_HOURS": _env("WORKING_HOURS", "07:30-17:00"),
+        "WORKING_PERIODS": periods,
+        "WORKING_HOURS": span,
+        "MEETING_DURATION_CAPS_HOURS": duration_caps(_env("DURATION_CAPS_HOURS")),
+        "BOOKING_FIRST_DAY": _day("BOOKING_FIRST_DAY", "2000-01-01"),
+        "BOOKING_YEARS_AHEAD": _int("BOOKING_YEARS_AHEAD", 10),
         # At most 31 days: the SQLite overlap triggers look back that far (see the migration c3a1d2e4f5b6).
         "MAX_MEETING_HOURS": min(_int("MAX_MEETING_HOURS", 24 * 5), 31 * 24),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
@@ -59,12 +137,6 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "LANGUAGES": ("vi", "en"),
-    # Longest duration (hours of meeting) per kind before the form warns: Decision 45/2018 (domain.md §1.1).
-    # ½ working day = 4 h, 1 day = 8 h; kinds not listed have no cap.
-    "MEETING_DURATION_CAPS_HOURS": {
-        "briefing": 4, "work_resolution": 4, "advisory": 4, "coordination": 4,
-        "technical": 8, "thematic": 8, "review": 8, "training_rollout": 16,
-    },
     # Times a day part stands for when no time is given (domain.md §5).
     "DAY_PART_TIMES": {
         "morning": ("08:00", "11:30"), "afternoon": ("14:00", "17:00"),

@@ -4,9 +4,14 @@ from datetime import date
 from functools import wraps
 
 from flask import abort, jsonify, make_response, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from meetingsvc.core.errors import ConflictError, ValidationError
+from meetingsvc.meetings.validation import read_day_error
+
+# The largest id (and count) a parameter may name: an INTEGER column on PostgreSQL.
+MAX_ID = 2**31 - 1
 
 
 def error(status: int, message: str, **extra):
@@ -16,10 +21,10 @@ def error(status: int, message: str, **extra):
 def json_body() -> dict:
     """The request's JSON object, or a 400 that says why not."""
     if not request.is_json:
-        abort(error(400, "Send a JSON object with Content-Type: application/json."))
+        abort(error(400, _("Send a JSON object with Content-Type: application/json.")))
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        abort(error(400, "The body is not a JSON object (malformed JSON?)."))
+        abort(error(400, _("The body is not a JSON object (malformed JSON?).")))
     return data
 
 
@@ -28,17 +33,22 @@ def date_param(name: str, default: date | None = None) -> date | None:
     if raw is None or raw == "":
         return default
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
-        abort(error(400, f"'{name}' must be a date as YYYY-MM-DD.", fields={name: "not a date"}))
+        abort(error(400, _("'%(name)s' must be a date as YYYY-MM-DD.", name=name), fields={name: "not a date"}))
+    problem = read_day_error(day)
+    if problem:
+        abort(error(400, problem, fields={name: "out of range"}))
+    return day
 
 
 def int_param(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
-        abort(error(400, f"'{name}' must be a whole number.", fields={name: "not a number"}))
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        abort(error(400, _("'%(name)s' must be a whole number from 0 to %(max)s.", name=name, max=MAX_ID),
+                    fields={name: "not a number"}))
     return int(raw)
 
 
@@ -49,7 +59,7 @@ def api_roles(*roles):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if current_user.role != "admin" and current_user.role not in roles:
-                return error(403, "Your account may not do this.")
+                return error(403, _("Your account may not do this."))
             return view(*args, **kwargs)
 
         return wrapped
@@ -60,7 +70,10 @@ def api_roles(*roles):
 def register_error_translation(bp) -> None:
     @bp.errorhandler(ValidationError)
     def _invalid(exc):
-        return error(400, "Some fields are not valid.", fields=exc.fields)
+        named = [name for name in exc.fields if name != "_"]
+        if not named:
+            return error(400, exc.fields["_"], fields=exc.fields)
+        return error(400, _("Some fields are not valid: %(fields)s.", fields=", ".join(named)), fields=exc.fields)
 
     @bp.errorhandler(ConflictError)
     def _conflict(exc):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from meetingsvc.api import bp
@@ -14,16 +15,19 @@ from meetingsvc.api.common import api_roles, date_param, error, int_param, json_
 from meetingsvc.auth.models import SECRET_LEVELS, classification_rank
 from meetingsvc.core.auth import BOOKING_ROLES, can_see_meeting
 from meetingsvc.core.time import local_day_bounds, local_today
+from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings import availability as slots_service
 from meetingsvc.meetings import services
 from meetingsvc.meetings.conflicts import WarningsNotAccepted
 from meetingsvc.meetings.models import KINDS, STATUSES, Attendee, Meeting, MeetingLeader
+from meetingsvc.meetings.validation import MAX_IDS, READ_LAST_DAY, some_ids
 from meetingsvc.meetings.visibility import present
 
 MAX_PER_PAGE = 200
 DEFAULT_SPAN_DAYS = 31
 MAX_SPAN_DAYS = 400
+MAX_PAGE = 100000
 
 
 def _person(p):
@@ -88,32 +92,53 @@ def _visible_to(user):
 
 
 def _warnings_response(exc: WarningsNotAccepted):
-    return error(422, "The booking has warnings; send it again with \"accept_warnings\": true to book anyway.",
+    return error(422, _("The booking has warnings; send it again with \"accept_warnings\": true to book anyway."),
                  warnings=[issue.as_dict() for issue in exc.issues])
 
 
 def _load(meeting_id: int) -> Meeting:
-    return db.session.get(Meeting, meeting_id) or abort(404)
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(error(404, _("Meeting %(id)s was not found.", id=meeting_id)))
+    return meeting
 
 
 def _changeable(meeting: Meeting):
     if not can_see_meeting(current_user, meeting):
-        abort(error(403, "Your account may not change this meeting."))
+        abort(error(403, _("Your account may not change this meeting.")))
+
+
+def _known(model, name: str) -> int | None:
+    """The id in query parameter `name`, or a 400 naming it when no such row exists."""
+    value = int_param(name)
+    if value is not None and db.session.get(model, value) is None:
+        abort(error(400, _("Unknown %(name)s: %(ids)s.", name=name, ids=value), fields={name: "unknown"}))
+    return value
+
+
+def _codes(name: str, table: dict) -> list[str]:
+    codes = [c for c in (request.args.get(name) or "").split(",") if c]
+    unknown = [c for c in codes if c not in table]
+    if unknown:
+        abort(error(400, _("Unknown %(name)s: %(ids)s.", name=name, ids=some_ids(unknown)), fields={name: "unknown"}))
+    return codes
 
 
 @bp.route("/meetings", methods=["GET"])
 def meetings_list():
     first = date_param("from", local_today())
-    last = date_param("to", first + timedelta(days=DEFAULT_SPAN_DAYS - 1))
+    last = date_param("to", min(first + timedelta(days=DEFAULT_SPAN_DAYS - 1), READ_LAST_DAY))
     if last < first:
-        return error(400, "'to' must not be before 'from'.", fields={"to": "before from"})
+        return error(400, _("'to' must not be before 'from'."), fields={"to": "before from"})
     if (last - first).days >= MAX_SPAN_DAYS:
-        return error(400, f"Ask for at most {MAX_SPAN_DAYS} days at a time.", fields={"to": "range too long"})
+        return error(400, _("Ask for at most %(n)s days at a time.", n=MAX_SPAN_DAYS), fields={"to": "range too long"})
     page = int_param("page") or 1
     per_page = min(int_param("per_page") or 50, MAX_PER_PAGE)
+    if page > MAX_PAGE:
+        return error(400, _("'page' must be at most %(n)s.", n=MAX_PAGE), fields={"page": "too large"})
     start_at, end_at = local_day_bounds(first, last)
     query = sa.select(Meeting).where(Meeting.start_at < end_at, Meeting.end_at > start_at)
-    leader, room, unit = int_param("leader"), int_param("room"), int_param("unit")
+    leader, room, unit = _known(Person, "leader"), _known(Room, "room"), _known(Unit, "unit")
     if leader:
         led = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == leader)
         query = query.where(sa.or_(Meeting.chair_id == leader, Meeting.id.in_(led)))
@@ -124,18 +149,12 @@ def meetings_list():
         invited = sa.select(Attendee.meeting_id).where(Attendee.unit_id == unit)
         query = query.where(sa.or_(Meeting.preparing_unit_id == unit, Meeting.id.in_(invited)))
         content_filter = True
-    kinds = [k for k in (request.args.get("kind") or "").split(",") if k]
+    kinds = _codes("kind", KINDS)
     if kinds:
-        unknown = [k for k in kinds if k not in KINDS]
-        if unknown:
-            return error(400, f"Unknown kind: {', '.join(unknown)}.", fields={"kind": "unknown"})
         query = query.where(Meeting.kind.in_(kinds))
         content_filter = True
-    statuses = [s for s in (request.args.get("status") or "").split(",") if s]
+    statuses = _codes("status", STATUSES)
     if statuses:
-        unknown = [s for s in statuses if s not in STATUSES]
-        if unknown:
-            return error(400, f"Unknown status: {', '.join(unknown)}.", fields={"status": "unknown"})
         query = query.where(Meeting.status.in_(statuses))
     if content_filter:  # a busy slot never reveals which unit or kind it is
         query = query.where(_visible_to(current_user))
@@ -175,7 +194,7 @@ def meetings_update(meeting_id):
     data = json_body()
     accept = bool(data.pop("accept_warnings", False))
     if "repeat" in data:
-        return error(400, "A meeting's repetition cannot be changed; edit or cancel its occurrences.",
+        return error(400, _("A meeting's repetition cannot be changed; edit or cancel its occurrences."),
                      fields={"repeat": "not allowed here"})
     try:
         services.update_meeting(meeting, data, current_user, accept_warnings=accept)
@@ -192,8 +211,6 @@ def meetings_cancel(meeting_id):
     reason = request.args.get("reason", "")
     if request.get_data():
         reason = json_body().get("reason", reason)
-    if not isinstance(reason, str):
-        return error(400, "'reason' must be text.", fields={"reason": "not text"})
     services.cancel_meeting(meeting, reason, current_user)
     return jsonify(meeting_json(meeting, current_user))
 
@@ -204,16 +221,20 @@ def availability():
     for raw in request.args.getlist("leader"):
         for part in raw.split(","):
             if not part.strip().isdigit():
-                return error(400, "'leader' must be person ids.", fields={"leader": "not a number"})
+                return error(400, _("'leader' must be person ids."), fields={"leader": "not a number"})
             leaders.append(int(part))
-    duration = int_param("duration") or 60
+    if len(leaders) > MAX_IDS:
+        return error(400, _("At most %(n)s at a time (now %(count)s).", n=MAX_IDS, count=len(leaders)),
+                     fields={"leader": "too many"})
+    duration = int_param("duration")
     first = date_param("from", local_today())
-    last = date_param("to", first + timedelta(days=13))
+    last = date_param("to", min(first + timedelta(days=13), READ_LAST_DAY))
     room, min_capacity = int_param("room"), int_param("min_capacity")
     if not leaders and not room and not min_capacity:
         min_capacity = 1  # nothing named: any free room
-    found = slots_service.find_slots(leaders, timedelta(minutes=duration), first, last, room_id=room,
-                                     min_capacity=min_capacity, limit=min(int_param("limit") or 10, 100))
+    found = slots_service.find_slots(leaders, timedelta(minutes=60 if duration is None else duration), first, last,
+                                     room_id=room, min_capacity=min_capacity,
+                                     limit=min(int_param("limit") or 10, 100))
     return jsonify(slots=[slot.as_dict() for slot in found])
 
 
@@ -222,6 +243,7 @@ def availability():
 _ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 _MEETING = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Meeting"}}}}
 _ID = {"name": "meeting_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_CONFLICT = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Conflict"}}}}
 
 
 def _q(name, description, schema=None):
@@ -244,9 +266,9 @@ OPENAPI = {
                     _q("from", "First day, YYYY-MM-DD (default today).", {"type": "string", "format": "date"}),
                     _q("to", "Last day, YYYY-MM-DD (default from + 30 days; at most 400 days).",
                        {"type": "string", "format": "date"}),
-                    _q("leader", "Person id: meetings they chair, co-chair or attend."),
-                    _q("room", "Room id."),
-                    _q("unit", "Unit id: preparing unit or invited unit."),
+                    _q("leader", "Person id: meetings they chair, co-chair or attend (400 if unknown)."),
+                    _q("room", "Room id (400 if unknown)."),
+                    _q("unit", "Unit id: preparing unit or invited unit (400 if unknown)."),
                     _q("kind", "Kind code(s), comma-separated.", {"type": "string"}),
                     _q("status", "Status code(s), comma-separated.", {"type": "string"}),
                     _q("page", "Page number from 1."),
@@ -269,7 +291,8 @@ OPENAPI = {
                 "responses": {
                     "201": {"description": "Booked; Location names the new meeting.", **_MEETING},
                     **_ERRORS,
-                    "409": {"description": "The room or the chair is taken; `conflicts` names the meeting(s).", **_ERR},
+                    "409": {"description": "The room is taken, or a chair or co-chair chairs or co-chairs another "
+                                           "meeting then; `conflicts` lists each other meeting once.", **_CONFLICT},
                     "422": {"description": "Warnings not accepted; see `warnings`, resend with accept_warnings.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Warnings"}}}},
                 },
@@ -290,16 +313,18 @@ OPENAPI = {
                 "responses": {
                     "200": {"description": "The changed meeting.", **_MEETING}, **_ERRORS,
                     "404": {"description": "No such meeting.", **_ERR},
-                    "409": {"description": "The new time, room or chair clashes.", **_ERR},
+                    "409": {"description": "The new time, room, chair or co-chairs clash.", **_CONFLICT},
                     "422": {"description": "Warnings not accepted.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Warnings"}}}},
                 },
             },
             "delete": {
-                "summary": "Cancel a meeting (the record is kept with status 'cancelled'; its slot is freed).",
-                "parameters": [_ID, _q("reason", "Why it is cancelled (optional).", {"type": "string"})],
+                "summary": "Cancel a meeting (the record is kept with status 'cancelled'; its slot is freed). "
+                           "A reason is required, in the query or the body (400 without one).",
+                "parameters": [_ID, _q("reason", "Why it is cancelled.", {"type": "string"})],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"reason": {"type": "string", "maxLength": 2000}}}}}},
+                    "type": "object", "properties": {"reason": {"type": "string", "minLength": 1,
+                                                                "maxLength": 2000}}}}}},
                 "responses": {"200": {"description": "The cancelled meeting.", **_MEETING}, **_ERRORS,
                               "404": {"description": "No such meeting.", **_ERR}},
             },
@@ -311,7 +336,7 @@ OPENAPI = {
                     _q("leader", "Person id(s); repeat the parameter or separate with commas.", {"type": "string"}),
                     _q("room", "A room that must be free too."),
                     _q("min_capacity", "Or any room with at least this many seats."),
-                    _q("duration", "Minutes (default 60)."),
+                    _q("duration", "Minutes, more than 0 (default 60; 400 for 0)."),
                     _q("from", "First day (default today).", {"type": "string", "format": "date"}),
                     _q("to", "Last day (default from + 13 days; at most 92 days).",
                        {"type": "string", "format": "date"}),
@@ -393,9 +418,22 @@ OPENAPI = {
             "error": {"type": "integer"}, "message": {"type": "string"},
             "warnings": {"type": "array", "items": {"type": "object", "properties": {
                 "code": {"type": "string", "enum": ["person_busy", "capacity", "non_working_day", "lead_time",
-                                                    "duration", "past"]},
+                                                    "duration", "past", "unit_not_valid"]},
                 "message": {"type": "string"}, "field": {"type": "string", "nullable": True},
                 "meetings": {"type": "array", "items": {"type": "object"}}}}}}},
+        "Conflict": {
+            "type": "object", "required": ["error", "message", "conflicts"],
+            "description": "A refused booking. Each other meeting is listed once, with what clashes with it. A "
+                           "meeting the caller is not cleared for shows only its time and 'Họp (nội dung mật)'.",
+            "properties": {
+                "error": {"type": "integer", "example": 409}, "message": {"type": "string"},
+                "conflicts": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "url": {"type": "string"}, "title": {"type": "string"},
+                    "start_at": {"type": "string", "format": "date-time"},
+                    "end_at": {"type": "string", "format": "date-time"},
+                    "kinds": {"type": "array", "items": {"type": "string", "enum": ["room", "chair", "co_chair"]},
+                              "description": "room: the same room; chair: the same chair; co_chair: a leader who "
+                                             "chairs one and co-chairs the other, or co-chairs both."}}}}}},
         "Slot": {"type": "object", "properties": {
             "start_at": {"type": "string", "format": "date-time"}, "end_at": {"type": "string", "format": "date-time"},
             "free_until": {"type": "string", "format": "date-time"},

@@ -14,18 +14,17 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import lazyload
 
+from meetingsvc.config import DEFAULT_DURATION_CAPS_HOURS
 from meetingsvc.core import workdays
 from meetingsvc.core.db import utcnow
 from meetingsvc.core.errors import ConflictError
-from meetingsvc.core.i18n import format_day, format_hm
+from meetingsvc.core.i18n import format_day, format_hm, format_number
 from meetingsvc.core.time import to_local
 from meetingsvc.directory.models import Person, Room
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader
 from meetingsvc.meetings.visibility import present
 
-DEFAULT_CAPS = {"briefing": 4, "work_resolution": 4, "advisory": 4, "coordination": 4,
-                "technical": 8, "thematic": 8, "review": 8, "training_rollout": 16}
 # Meetings are at most MAX_MEETING_HOURS long, so one that overlaps a slot starts at most that long before
 # it: the bound keeps every lookup an index range scan, whatever the size of the table.
 
@@ -44,6 +43,9 @@ class Candidate:
     leader_ids: list[int] = field(default_factory=list)
     attendee_person_ids: list[int] = field(default_factory=list)
     attendee_unit_ids: list[int] = field(default_factory=list)
+    preparing_unit_id: int | None = None
+    # {unit id: (name, valid_from, valid_to)} of the units above (validation.clean loads them)
+    units: dict = field(default_factory=dict)
     is_urgent: bool = False
     invitation_sent_at: datetime | None = None
     exclude_ids: set[int] = field(default_factory=set)
@@ -57,6 +59,7 @@ class Candidate:
             leader_ids=list(values.get("co_chair_ids", [])) + list(values.get("attending_leader_ids", [])),
             attendee_person_ids=list(values.get("attendee_person_ids", [])),
             attendee_unit_ids=list(values.get("attendee_unit_ids", [])),
+            preparing_unit_id=values.get("preparing_unit_id"), units=dict(values.get("units", {})),
             is_urgent=bool(values.get("is_urgent")), invitation_sent_at=values.get("invitation_sent_at"),
             exclude_ids=set(exclude_ids),
         )
@@ -276,6 +279,38 @@ def _non_working_days(c: Candidate) -> list[Issue]:
     return issues
 
 
+def _valid_on(day, valid_from, valid_to) -> bool:
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
+def _units_on_day(c: Candidate) -> list[Issue]:
+    """Units of the meeting (attendees, preparing unit, bridge points) that do not exist on its (new) day.
+
+    Newly chosen units are refused by validation; these are the ones the meeting already had, kept when it moves
+    to a day after they ended (or before they began).
+    """
+    day = to_local(c.start_at).date()
+    names = [name for name, valid_from, valid_to in c.units.values() if not _valid_on(day, valid_from, valid_to)]
+    issues = []
+    if names:
+        issues.append(Issue("unit_not_valid", _(
+            "These units do not exist on %(day)s (any more, or not yet): %(names)s.", day=format_day(day),
+            names=", ".join(sorted(names))), [], "attendee_unit_ids"))
+    if c.exclude_ids:
+        from meetingsvc.directory.models import Unit
+        from meetingsvc.online.models import BridgePoint
+
+        rows = db.session.execute(sa.select(Unit.name, Unit.valid_from, Unit.valid_to)
+                                  .join(BridgePoint, BridgePoint.unit_id == Unit.id)
+                                  .where(BridgePoint.meeting_id.in_(c.exclude_ids))).all()
+        gone = sorted(name for name, valid_from, valid_to in rows if not _valid_on(day, valid_from, valid_to))
+        if gone:
+            issues.append(Issue("unit_not_valid", _(
+                "These bridge points' units do not exist on %(day)s (any more, or not yet): %(names)s.",
+                day=format_day(day), names=", ".join(gone)), [], "date"))
+    return issues
+
+
 def _lead_time(c: Candidate, now: datetime) -> list[Issue]:
     if c.is_urgent or c.start_at <= now:
         return []
@@ -304,13 +339,14 @@ def effective_hours(start_at: datetime, end_at: datetime) -> float:
 
 
 def _duration(c: Candidate) -> list[Issue]:
-    caps = current_app.config.get("MEETING_DURATION_CAPS_HOURS", DEFAULT_CAPS)
+    caps = current_app.config.get("MEETING_DURATION_CAPS_HOURS", DEFAULT_DURATION_CAPS_HOURS)
     cap = caps.get(c.kind)
     hours = effective_hours(c.start_at, c.end_at)
     if cap is None or hours <= cap:
         return []
     return [Issue("duration", _("This kind of meeting should last at most %(cap)s hours (Decision 45/2018/QĐ-TTg); "
-                                "this one lasts %(hours)s.", cap=cap, hours=f"{hours:g}"), [], "end")]
+                                "this one lasts %(hours)s.", cap=format_number(cap), hours=format_number(round(hours, 2))), [],
+                  "end")]
 
 
 def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | None = None) -> list[Issue]:
@@ -320,7 +356,7 @@ def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | N
     if time_changed:
         if c.start_at < now:
             issues.append(Issue("past", _("The meeting starts in the past."), [], "date"))
-        issues += _non_working_days(c) + _lead_time(c, now) + _duration(c)
+        issues += _non_working_days(c) + _lead_time(c, now) + _duration(c) + _units_on_day(c)
     return issues
 
 

@@ -3,15 +3,44 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 
 from meetingsvc.auth.models import CLASSIFICATIONS
+from meetingsvc.core.forms import DayField
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import DAY_PARTS, KINDS, MODES
 
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 WEEKDAYS = [("0", _l("Mon")), ("1", _l("Tue")), ("2", _l("Wed")), ("3", _l("Thu")), ("4", _l("Fri")),
             ("5", _l("Sat")), ("6", _l("Sun"))]
+
+
+def _leaders(keep_ids=()):
+    """Active leaders in rank order, and the people in `keep_ids` (already on the meeting) even if they are not."""
+    keep_ids = [i for i in keep_ids if i]
+    condition = sa.and_(Person.is_leader.is_(True), Person.is_active.is_(True))
+    if keep_ids:
+        condition = sa.or_(condition, Person.id.in_(keep_ids))
+    people = db.session.scalars(sa.select(Person).where(condition)
+                                .order_by(sa.func.coalesce(Person.leader_rank, 999), Person.full_name)).all()
+    return [SelectChoice(str(p.id), p.label if p.is_active else _l("%(name)s (no longer active)", name=p.label))
+            for p in people]
+
+
+def _rooms(keep_id=None, label=lambda r: r.name):
+    condition = sa.and_(Room.is_active.is_(True), Room.is_bookable.is_(True))
+    if keep_id:
+        condition = sa.or_(condition, Room.id == keep_id)
+    rooms = db.session.scalars(sa.select(Room).where(condition).order_by(Room.name)).all()
+    return [SelectChoice(str(r.id), label(r) if r.is_active and r.is_bookable else
+                         _l("%(name)s (no longer bookable)", name=label(r))) for r in rooms]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -34,7 +63,7 @@ class IdListField(SelectMultipleField):
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title (content)"))
-    kind = SelectField(_l("Kind"), validate_choice=False, choices=[(k, v) for k, v in KINDS.items()], default="work_resolution")
+    kind = SelectField(_l("Kind"), validate_choice=False, choices=choices(KINDS.items()), default="work_resolution")
     date = StringField(_l("Date"))
     end_date = StringField(_l("Last day (meetings over several days)"))
     start = StringField(_l("Start"))
@@ -49,35 +78,33 @@ class MeetingForm(FlaskForm):
     attendee_unit_ids = IdListField(_l("Attendees: whole units"))
     preparing_unit_id = IdListField(_l("Preparing unit"))
     agenda = TextAreaField(_l("Agenda"))
-    classification = SelectField(_l("Classification"), validate_choice=False, choices=[(k, v) for k, v in CLASSIFICATIONS.items()],
+    classification = SelectField(_l("Classification"), validate_choice=False, choices=choices(CLASSIFICATIONS.items()),
                                  default="internal")
-    mode = SelectField(_l("Mode"), validate_choice=False, choices=[(k, v) for k, v in MODES.items()], default="in_person")
-    status = SelectField(_l("Status"), validate_choice=False, choices=[("scheduled", _l("Scheduled")), ("draft", _l("Draft"))],
-                         default="scheduled")
+    mode = SelectField(_l("Mode"), validate_choice=False, choices=choices(MODES.items()), default="in_person")
+    status = SelectField(_l("Status"), validate_choice=False,
+                         choices=choices([("scheduled", _l("Scheduled")), ("draft", _l("Draft"))]), default="scheduled")
     is_urgent = BooleanField(_l("Urgent (ad hoc meeting: no invitation lead time)"))
-    repeat_freq = SelectField(_l("Repeat"), validate_choice=False, choices=[("", _l("Does not repeat")), ("weekly", _l("Every N weeks")),
-                                                     ("monthly", _l("Every N months, same day"))], default="")
+    repeat_freq = SelectField(_l("Repeat"), validate_choice=False, default="", choices=choices([
+        ("", _l("Does not repeat")), ("weekly", _l("Every N weeks")), ("monthly", _l("Every N months, same day"))]))
     repeat_interval = StringField(_l("Every"), default="1")
-    repeat_weekdays = CheckboxesField(_l("On"), choices=WEEKDAYS)
+    repeat_weekdays = CheckboxesField(_l("On"), choices=choices(WEEKDAYS))
     repeat_until = StringField(_l("Until"))
     repeat_count = StringField(_l("Or number of times"))
     accept_warnings = BooleanField(_l("I have read the warnings and book anyway"))
 
     GENERAL_ERRORS = ("_", "repeat", "start_at", "end_at", "invitation_sent_at")
 
-    def load_choices(self):
-        leaders = db.session.scalars(
-            sa.select(Person).where(Person.is_leader.is_(True), Person.is_active.is_(True))
-            .order_by(sa.func.coalesce(Person.leader_rank, 999), Person.full_name)
-        ).all()
-        leader_choices = [(str(p.id), p.label) for p in leaders]
-        self.chair_id.choices = [("", "—")] + leader_choices
+    def load_choices(self, meeting=None):
+        """The lists to choose from: active leaders and bookable rooms, and what `meeting` already has even if it
+        has since been deactivated (an edit keeps it; only newly chosen ones must be active)."""
+        keep = [meeting.chair_id] + [link.person_id for link in meeting.leaders] if meeting is not None else []
+        leader_choices = _leaders(keep)
+        self.chair_id.choices = [SelectChoice("", "—")] + leader_choices
         self.co_chair_ids.choices = leader_choices
         self.attending_leader_ids.choices = leader_choices
-        rooms = db.session.scalars(sa.select(Room).where(Room.is_active.is_(True), Room.is_bookable.is_(True))
-                                   .order_by(Room.name)).all()
-        self.room_id.choices = [("", "—")] + [(str(r.id), f"{r.location_label} ({r.capacity})") for r in rooms]
-        self.day_part.choices = [("", _l("(from the times)"))] + [(k, v) for k, v in DAY_PARTS.items()]
+        self.room_id.choices = [SelectChoice("", "—")] + _rooms(
+            meeting.room_id if meeting is not None else None, label=lambda r: f"{r.location_label} ({r.capacity})")
+        self.day_part.choices = [SelectChoice("", _l("(from the times)"))] + choices(DAY_PARTS.items())
         return self
 
     def selected(self, field) -> list:
@@ -86,8 +113,10 @@ class MeetingForm(FlaskForm):
         if not ids:
             return []
         model = Person if field.name == "attendee_person_ids" else Unit
-        rows = {r.id: r for r in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
-        return [(i, rows[i].label if model is Person else rows[i].name) if i in rows else (i, f"#{i}") for i in ids]
+        load = selectinload(Unit.parent) if model is Unit else selectinload(Person.unit)
+        rows = {r.id: r for r in db.session.scalars(sa.select(model).where(model.id.in_(ids)).options(load))}
+        return [(i, person_label(rows[i]) if model is Person else unit_label(rows[i])) if i in rows else (i, f"#{i}")
+                for i in ids]
 
     def to_data(self) -> dict:
         data = {name: getattr(self, name).data for name in (
@@ -131,9 +160,8 @@ class MeetingForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
-    scope = SelectField(_l("Which meetings"), validate_choice=False, choices=[("one", _l("Only this meeting")),
-                                                       ("following", _l("This and all later meetings of the series"))],
-                        default="one")
+    scope = SelectField(_l("Which meetings"), validate_choice=False, default="one", choices=choices([
+        ("one", _l("Only this meeting")), ("following", _l("This and all later meetings of the series"))]))
 
 
 class PostponeForm(FlaskForm):
@@ -157,16 +185,21 @@ class AvailabilityForm(FlaskForm):
     room_id = SelectField(_l("Room"), validate_choice=False)
     min_capacity = StringField(_l("Or any room with at least this many seats"))
     duration = StringField(_l("Duration (hours:minutes)"), default="1:00")
-    first_day = StringField(_l("From"))
-    last_day = StringField(_l("To"))
+    first_day = DayField(_l("From"))
+    last_day = DayField(_l("To"))
 
     def load_choices(self):
-        leaders = db.session.scalars(
-            sa.select(Person).where(Person.is_leader.is_(True), Person.is_active.is_(True))
-            .order_by(sa.func.coalesce(Person.leader_rank, 999), Person.full_name)
-        ).all()
-        self.leader_ids.choices = [(str(p.id), p.label) for p in leaders]
-        rooms = db.session.scalars(sa.select(Room).where(Room.is_active.is_(True), Room.is_bookable.is_(True))
-                                   .order_by(Room.name)).all()
-        self.room_id.choices = [("", "—")] + [(str(r.id), f"{r.name} ({r.capacity})") for r in rooms]
+        self.leader_ids.choices = _leaders()
+        self.room_id.choices = [SelectChoice("", "—")] + _rooms(label=lambda r: f"{r.name} ({r.capacity})")
         return self
+
+
+def person_label(person) -> str:
+    """A person as the pickers show them: 'Chuyên viên Lê Văn A — Sở Nội vụ'."""
+    return f"{person.label} — {person.unit.name}" if person.unit else person.label
+
+
+def unit_label(unit) -> str:
+    """A unit as the pickers show it, told apart from its namesakes: 'Sở Nội vụ — UBND Thành phố Hà Nội (01.SNV)'."""
+    parent = f" — {unit.parent.name}" if unit.parent is not None else ""
+    return f"{unit.name}{parent} ({unit.code})"

@@ -6,6 +6,7 @@ single writer, so the check and the write are atomic). Both are created by the m
 `ACTIVE_STATUSES` for the statuses that hold a slot.
 """
 
+import re
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -16,6 +17,8 @@ from meetingsvc.auth.models import CLASSIFICATIONS, SECRET_LEVELS
 from meetingsvc.core.db import UTCDateTime, check_in, utcnow
 from meetingsvc.core.text import fold
 from meetingsvc.extensions import db
+
+_WORDS = re.compile(r"\w+")
 
 # Meeting kinds (domain.md §1.1 and glossary). Caps are hours; None means no cap.
 KINDS = {
@@ -276,4 +279,6 @@ class ScheduleRevision(db.Model):
 @sa.event.listens_for(Meeting, "before_insert")
 @sa.event.listens_for(Meeting, "before_update")
 def _meeting_search_text(mapper, connection, meeting):
-    meeting.search_text = fold(" ".join(filter(None, [meeting.title, meeting.agenda, meeting.counterpart])))
+    # Folded words separated by single spaces (punctuation too), so that search can match at word starts.
+    text = fold(" ".join(filter(None, [meeting.title, meeting.agenda, meeting.counterpart])))
+    meeting.search_text = " ".join(_WORDS.findall(text))

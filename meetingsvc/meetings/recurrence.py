@@ -8,6 +8,7 @@ VEVENT with RECURRENCE-ID. Expansion is done in office time, so "every Monday 08
 from datetime import datetime, timedelta
 
 from dateutil.rrule import rrulestr
+from flask_babel import gettext as _
 
 from meetingsvc.core.errors import ValidationError
 from meetingsvc.core.time import office_zone
@@ -23,13 +24,17 @@ def occurrence_starts(rrule: str, first_start: datetime) -> list[datetime]:
     local_first = first_start.astimezone(zone).replace(tzinfo=None)
     try:
         rule = rrulestr(rrule, dtstart=local_first)
-    except (ValueError, TypeError) as exc:
-        raise ValidationError({"rrule": f"not a valid recurrence rule: {exc}"}) from exc
+    except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+        raise ValidationError({"rrule": _("Not a valid repeat rule.")}) from exc
     if "COUNT=" not in rrule.upper() and "UNTIL=" not in rrule.upper():
-        raise ValidationError({"rrule": "a recurring meeting needs an end (COUNT or UNTIL)"})
+        raise ValidationError({"rrule": _("A repeating meeting needs an end: a number of times or a last day.")})
     starts = []
-    for local in rule:
-        if len(starts) >= MAX_OCCURRENCES or local - local_first > MAX_SPAN:
-            raise ValidationError({"rrule": f"at most {MAX_OCCURRENCES} occurrences within three years"})
-        starts.append(local.replace(tzinfo=zone).astimezone(first_start.tzinfo))
+    try:
+        for local in rule:
+            if len(starts) >= MAX_OCCURRENCES or local - local_first > MAX_SPAN:
+                raise ValidationError({"rrule": _("A repeating meeting may have at most %(n)s meetings within "
+                                                  "three years.", n=MAX_OCCURRENCES)})
+            starts.append(local.replace(tzinfo=zone).astimezone(first_start.tzinfo))
+    except (ValueError, OverflowError) as exc:  # dates beyond the calendar
+        raise ValidationError({"rrule": _("Not a valid repeat rule.")}) from exc
     return starts

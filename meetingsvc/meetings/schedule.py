@@ -30,6 +30,7 @@ from meetingsvc.core.time import (
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader, ScheduleRevision
+from meetingsvc.meetings.validation import read_day_error
 from meetingsvc.meetings.visibility import present
 
 # Sessions of the day as the schedule prints them, in order.
@@ -52,15 +53,22 @@ def parse_week(week: str | None = None, day: str | None = None) -> date:
         try:
             if not match:
                 raise ValueError(week)
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             raise ValidationError({"week": _("Give the week as YYYY-Www, for example 2026-W48.")}) from None
-    if day:
+        key = "week"
+    elif day:
         try:
-            return week_start(parse_day(day))
-        except ValueError:
+            monday = week_start(parse_day(day))
+        except (ValueError, OverflowError):
             raise ValidationError({"date": _("Not a date (use dd/mm/yyyy).")}) from None
-    return week_start(local_today())
+        key = "date"
+    else:
+        return week_start(local_today())
+    problem = read_day_error(monday) or read_day_error(monday + timedelta(days=6))
+    if problem:
+        raise ValidationError({key: problem})
+    return monday
 
 
 def week_label(monday: date) -> str:

@@ -12,6 +12,7 @@ from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.core.time import local_now, local_today, parse_day, week_start
 from meetingsvc.meetings import schedule
 from meetingsvc.meetings.search import Criteria, SearchForm, bookable_rooms, search_meetings
+from meetingsvc.meetings.validation import MAX_ID, read_day_error
 from meetingsvc.meetings.views import bp
 
 
@@ -26,7 +27,7 @@ def _id_arg(name: str) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdigit() or int(value) > MAX_ID:
         abort(400, description=_("%(name)s must be a number from the list.", name=name))
     return int(value)
 
@@ -36,9 +37,13 @@ def _day_arg() -> date:
     if not value:
         return local_today()
     try:
-        return parse_day(value)
+        day = parse_day(value)
     except ValueError:
         abort(400, description=_("Not a date (use dd/mm/yyyy)."))
+    problem = read_day_error(day) or read_day_error(week_start(day) + timedelta(days=6))
+    if problem:
+        abort(400, description=problem)
+    return day
 
 
 @bp.route("/week")

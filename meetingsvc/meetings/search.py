@@ -5,6 +5,7 @@ A classified meeting the user may not see is matched only by what its busy slot 
 status and its leaders), never by its words, attendees, units, room or kind, and it is shown masked.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,43 +13,106 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from wtforms import Form, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from meetingsvc.auth.models import SECRET_LEVELS, classification_rank
 from meetingsvc.core.forms import DayField
-from meetingsvc.core.text import matches_all, search_terms
+from meetingsvc.core.text import fold, like_pattern
 from meetingsvc.core.time import local_day_bounds
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import KINDS, STATUSES, Attendee, Meeting, MeetingLeader
+from meetingsvc.meetings.validation import READ_FIRST_DAY, READ_LAST_DAY, read_day_error, text_error
 from meetingsvc.meetings.visibility import present
 
 PER_PAGE = 25
+_WORD = re.compile(r"\w+")
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The folded words of a query: 'Giải phóng mặt-bằng' -> ['giai', 'phong', 'mat', 'bang']."""
+    return _WORD.findall(fold(query))
+
+
+def words_clause(column, query: str | None):
+    """SQL condition: every word of the query starts a word of the folded `column`.
+
+    'bi mat' finds 'bí mật' but not 'giải phóng mặt bằng' (no word starts with 'bi'); a single character
+    must be a whole word ('4' finds 'Vành đai 4', 'd' does not find every meeting with a d in it).
+    """
+    terms = search_terms(query)
+    if not terms:
+        return sa.true()
+    padded = sa.literal(" ", sa.String) + column + sa.literal(" ", sa.String)
+    clauses = []
+    for term in terms:
+        word = like_pattern(term)[1:-1]  # escaped, without the surrounding %
+        clauses.append(padded.like(f"% {word} %" if len(term) == 1 else f"% {word}%", escape="\\"))
+    return sa.and_(*clauses)
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose error is in the page's language."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0])
+            except ValueError:
+                raise ValueError(_l("A whole number.")) from None
+
+
+def _typed_text(_form, field):
+    problem = field.data and text_error(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def _readable_day(_form, field):
+    problem = field.data and read_day_error(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def _at_most(n):
+    return Length(max=n, message=_l("At most %(max)d characters."))
 
 
 class SearchForm(Form):
     """Read from the query string (GET), so no CSRF token: searching changes nothing."""
 
-    q = StringField(_l("Words in the title or agenda"), validators=[Optional(), Length(max=200)])
-    person = StringField(_l("Person"), validators=[Optional(), Length(max=120)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Words in the title or agenda"), validators=[Optional(), _at_most(200), _typed_text])
+    person = StringField(_l("Person"), validators=[Optional(), _at_most(120), _typed_text])
+    unit = StringField(_l("Unit"), validators=[Optional(), _at_most(200), _typed_text])
     room = SelectField(_l("Room"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                        validators=[Optional()], validate_choice=False)
-    kind = SelectField(_l("Kind"), validators=[Optional()])
-    status = SelectField(_l("Status"), validators=[Optional()])
-    date_from = DayField(_l("From"), validators=[Optional()])
-    date_to = DayField(_l("To"), validators=[Optional()])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
+    kind = SelectField(_l("Kind"), validators=[Optional()], validate_choice=False)
+    status = SelectField(_l("Status"), validators=[Optional()], validate_choice=False)
+    date_from = DayField(_l("From"), validators=[Optional(), _readable_day])
+    date_to = DayField(_l("To"), validators=[Optional(), _readable_day])
+    page = WholeNumberField(validators=[Optional(), NumberRange(min=1, max=100000,
+                                                                message=_l("From %(min)s to %(max)s."))])
 
     def __init__(self, formdata, rooms):
         super().__init__(formdata)
-        self.room.choices = [("", _l("Any room"))] + [(r.id, r.name) for r in rooms]
-        self.kind.choices = [("", _l("Any kind"))] + list(KINDS.items())
-        self.status.choices = [("", _l("Any status"))] + list(STATUSES.items())
+        self.room.choices = [SelectChoice("", _l("Any room"))] + [SelectChoice(r.id, r.name) for r in rooms]
+        self.kind.choices = [SelectChoice("", _l("Any kind"))] + [SelectChoice(k, v) for k, v in KINDS.items()]
+        self.status.choices = [SelectChoice("", _l("Any status"))] + [SelectChoice(k, v)
+                                                                       for k, v in STATUSES.items()]
 
     def validate_room(self, field):
-        if field.data is not None and field.data not in {value for value, _label in field.choices}:
+        if field.data is not None and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose a room from the list."))
+
+    def validate_kind(self, field):
+        if field.data and field.data not in KINDS:
+            raise ValidationError(_l("Choose a kind from the list."))
+
+    def validate_status(self, field):
+        if field.data and field.data not in STATUSES:
+            raise ValidationError(_l("Choose a status from the list."))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -106,22 +170,22 @@ def search_query(criteria: Criteria, user):
     shared = []  # conditions a masked meeting may be matched by: time, status, leaders
     full = []  # conditions on what only a user who may see the meeting can know
     if criteria.date_from or criteria.date_to:
-        start, end = local_day_bounds(criteria.date_from or date(1900, 1, 1), criteria.date_to or date(9999, 12, 30))
+        start, end = local_day_bounds(criteria.date_from or READ_FIRST_DAY, criteria.date_to or READ_LAST_DAY)
         shared += [Meeting.start_at < end, Meeting.end_at > start]
     if criteria.status:
         shared.append(Meeting.status == criteria.status)
     hidden_allowed = True
     if search_terms(criteria.person):
-        people = sa.select(Person.id).where(matches_all(Person.search_text, criteria.person))
+        people = sa.select(Person.id).where(words_clause(Person.search_text, criteria.person))
         full.append(Meeting.id.in_(_person_meetings(people, leaders_only=False)))
         hidden_condition = Meeting.id.in_(_person_meetings(people, leaders_only=True))
     else:
         hidden_condition = sa.true()
     if search_terms(criteria.words):
-        full.append(matches_all(Meeting.search_text, criteria.words))
+        full.append(words_clause(Meeting.search_text, criteria.words))
         hidden_allowed = False
     if search_terms(criteria.unit):
-        units = sa.select(Unit.id).where(matches_all(Unit.search_text, criteria.unit))
+        units = sa.select(Unit.id).where(words_clause(Unit.search_text, criteria.unit))
         invited = sa.select(Attendee.meeting_id).where(Attendee.unit_id.in_(units))
         full.append(sa.or_(Meeting.preparing_unit_id.in_(units), Meeting.id.in_(invited)))
         hidden_allowed = False

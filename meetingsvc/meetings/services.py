@@ -16,19 +16,26 @@ from sqlalchemy.orm import selectinload
 from meetingsvc.core.audit import record
 from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.core.i18n import format_day
-from meetingsvc.core.time import local_to_utc, to_local
-from meetingsvc.directory.models import Person
+from meetingsvc.core.time import local_to_utc, parse_day, to_local
+from meetingsvc.directory.models import Person, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings import conflicts
 from meetingsvc.meetings.conflicts import Candidate, WarningsNotAccepted
 from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader, MeetingSeries
 from meetingsvc.meetings.recurrence import occurrence_starts
-from meetingsvc.meetings.validation import EDITABLE_STATUSES, clean, meeting_values, merge
+from meetingsvc.meetings.validation import (
+    EDITABLE_STATUSES,
+    booking_day_error,
+    clean,
+    meeting_values,
+    merge,
+    text_error,
+)
 from meetingsvc.meetings.visibility import present
 
 GUARD_NAMES = ("meetings_room_no_overlap", "meetings_chair_no_overlap")
 # Changes that make a published entry (and an iCal event) a new version.
-SIGNIFICANT = ("title", "start", "end", "room", "location", "chair", "status")
+SIGNIFICANT = ("title", "start", "end", "day_part", "room", "location", "chair", "status", "mode", "classification")
 SIMPLE_FIELDS = ("title", "kind", "session_kind", "counterpart", "is_foreign", "people_count", "start_at", "end_at",
                  "day_part", "status", "mode", "classification", "is_urgent", "chair_id", "room_id", "location",
                  "preparing_unit_id", "agenda", "notes", "invitation_sent_at")
@@ -147,8 +154,16 @@ def _significant(before: dict, after: dict) -> bool:
 # ---- writing ------------------------------------------------------------------------------------------------
 
 
-def _reason(reason) -> str:
+def _reason(reason, *, required: bool = True) -> str:
+    """The reason of a cancellation or postponement: required (it is shown in the schedule and the history)."""
+    if reason is not None and not isinstance(reason, str):
+        raise ValidationError({"reason": _("Must be text.")})
     reason = (reason or "").strip()
+    problem = text_error(reason)
+    if problem:
+        raise ValidationError({"reason": problem})
+    if required and not reason:
+        raise ValidationError({"reason": _("Give the reason; it is shown in the schedule and the history.")})
     if len(reason) > REASON_LIMIT:
         raise ValidationError({"reason": _("At most %(n)s characters (now %(len)s).", n=REASON_LIMIT, len=len(reason))})
     return reason
@@ -251,6 +266,9 @@ def _occurrence_values(values: dict) -> list[dict]:
         raise ValidationError({"repeat": next(iter(exc.fields.values()))}) from exc
     if not starts:
         raise ValidationError({"repeat": _("The rule gives no date.")})
+    problem = booking_day_error(to_local(starts[-1]).date())
+    if problem:
+        raise ValidationError({"repeat": problem})
     duration = values["end_at"] - values["start_at"]
     return [{**values, "start_at": s, "end_at": s + duration} for s in starts]
 
@@ -295,7 +313,7 @@ def update_meeting(meeting: Meeting, data: dict, user, accept_warnings: bool = F
     if keep_status:
         merged.pop("status")
     merged.pop("repeat", None)
-    values = clean(merged)
+    values = clean(merged, current=base)
     if keep_status:
         values["status"] = meeting.status
     time_changed = values["start_at"] != meeting.start_at or values["end_at"] != meeting.end_at
@@ -360,12 +378,13 @@ def cancel_series_from(meeting: Meeting, reason: str, user) -> list[Meeting]:
 
 def move_meeting(meeting: Meeting, new_start: datetime, new_end: datetime, user, *, reason: str = "",
                  accept_warnings: bool = False, action: str = "move") -> Meeting:
-    """Give a meeting a new time; the old one stays in its history."""
-    reason = _reason(reason)
+    """Give a meeting a new time; the old one stays in its history. A postponement needs a reason."""
+    reason = _reason(reason, required=action != "move")
     data = {"start_at": new_start, "end_at": new_end}
     if meeting.status not in ACTIVE_STATUSES:
         data["status"] = "scheduled"
-    values = clean(merge(meeting_values(meeting), data))
+    stored = meeting_values(meeting)
+    values = clean(merge(stored, data), current=stored)
     candidate = Candidate.from_values(values, exclude_ids={meeting.id})
     _check([(candidate, "")], user, accept_warnings)
     before = snapshot(meeting)
@@ -386,8 +405,8 @@ def move_meeting(meeting: Meeting, new_start: datetime, new_end: datetime, user,
 def postpone_meeting(meeting: Meeting, reason: str, user, new_start: datetime | None = None,
                      new_end: datetime | None = None, accept_warnings: bool = False) -> Meeting:
     """Postpone: without a new time the meeting is 'postponed' (its slot is free); with one it moves there."""
+    reason = _reason(reason)
     if new_start is None and new_end is None:
-        reason = _reason(reason)
         if meeting.status in ("postponed", "cancelled"):
             raise ValidationError({"status": _("The meeting is already postponed or cancelled.")})
         _set_status(meeting, "postponed", reason, user, "postpone")
@@ -399,10 +418,49 @@ def postpone_meeting(meeting: Meeting, reason: str, user, new_start: datetime | 
                         action="postpone")
 
 
+def postpone_from_input(meeting: Meeting, reason, day_text, start_text, end_text, user,
+                        accept_warnings: bool = False) -> Meeting:
+    """The postpone form: a reason, and optionally a new date with start and end (as typed). Every field to fix
+    is named at once."""
+    errors = {}
+    try:
+        reason = _reason(reason)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    new_start = new_end = None
+    if any((text or "").strip() for text in (day_text, start_text, end_text)):
+        from meetingsvc.meetings.validation import parse_time
+
+        day = times = None
+        try:
+            day = parse_day(day_text)
+        except (TypeError, ValueError):
+            errors["date"] = _("Not a date (use dd/mm/yyyy).")
+        else:
+            if booking_day_error(day):
+                errors["date"] = booking_day_error(day)
+        try:
+            times = parse_time(start_text), parse_time(end_text)
+        except (TypeError, ValueError):
+            for name, text in (("start", start_text), ("end", end_text)):
+                try:
+                    parse_time(text)
+                except (TypeError, ValueError):
+                    errors[name] = _("Not a time (24-hour, e.g. 08:30 or 8h30).")
+        if "date" not in errors and times:
+            new_start, new_end = local_to_utc(day, times[0]), local_to_utc(day, times[1])
+    if errors:
+        raise ValidationError(errors)
+    return postpone_meeting(meeting, reason, user, new_start, new_end, accept_warnings=accept_warnings)
+
+
 def duplicate_meeting(meeting: Meeting, new_day: date, user, accept_warnings: bool = False) -> Meeting:
     """A copy of the meeting on another day at the same local times (same people, room and agenda)."""
     if not isinstance(new_day, date):
         raise ValidationError({"date": _("Not a date (use dd/mm/yyyy).")})
+    problem = booking_day_error(new_day)
+    if problem:
+        raise ValidationError({"date": problem})
     start, end = to_local(meeting.start_at), to_local(meeting.end_at)
     data = meeting_values(meeting)
     data.update(status="scheduled", date=new_day.isoformat(),
@@ -412,6 +470,23 @@ def duplicate_meeting(meeting: Meeting, new_day: date, user, accept_warnings: bo
                                                       day=format_day(new_day), id=copy.id))
     db.session.commit()
     return copy
+
+
+def units_on(day: date, query: str, *, limit: int) -> list[Unit]:
+    """Active units valid on `day` whose words start with the query's (the booking form's unit lookup)."""
+    from meetingsvc.meetings.search import words_clause
+
+    valid = sa.and_(Unit.is_active.is_(True), sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= day),
+                    sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= day))
+    return list(db.session.scalars(
+        sa.select(Unit).where(valid, words_clause(Unit.search_text, query)).options(selectinload(Unit.parent))
+        .order_by(Unit.sort_order, Unit.name, Unit.code).limit(limit)))
+
+
+def bump_sequence(meeting: Meeting) -> None:
+    """Say that subscribers must see a new version of the meeting (iCal SEQUENCE): for changes made outside
+    update_meeting that a calendar shows, e.g. the online link (mode, join URL). Committed with the change."""
+    meeting.sequence += 1
 
 
 def local_instant(day: date, hhmm) -> datetime:

@@ -4,7 +4,7 @@ The same field names are used by the form, the API and the error messages, so th
 to the field that caused it. Nothing here writes to the database.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,7 +13,8 @@ from sqlalchemy.orm import lazyload
 
 from meetingsvc.auth.models import CLASSIFICATIONS
 from meetingsvc.core.errors import ValidationError
-from meetingsvc.core.time import local_to_utc, office_zone, parse_day, parse_hhmm, to_local
+from meetingsvc.core.i18n import format_number
+from meetingsvc.core.time import local_to_utc, local_today, office_zone, parse_day, parse_hhmm, to_local
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import DAY_PARTS, KINDS, MODES, PC_SESSION_KINDS
@@ -25,8 +26,62 @@ ID_LISTS = ("co_chair_ids", "attending_leader_ids", "attendee_person_ids", "atte
 TIME_KEYS = ("date", "end_date", "start", "end", "day_part", "start_at", "end_at")
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REPEAT_FREQS = ("weekly", "monthly")
+# Days any page or API answer may be asked about: wide, but far from the ends of the calendar, where the
+# arithmetic on days and instants (a week's bounds, the day after, office time to UTC) overflows.
+READ_FIRST_DAY, READ_LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+# The largest id there can be (an INTEGER column on PostgreSQL); a larger number is refused before any query.
+MAX_ID = 2**31 - 1
+# At most this many ids in one list (attendees, leaders); a longer one is refused before any query.
+MAX_IDS = 2000
+# Unknown ids named in a message; the rest are counted.
+NAMED_IDS = 5
 DEFAULT_DAY_PART_TIMES = {"morning": ("08:00", "11:30"), "afternoon": ("14:00", "17:00"),
                           "evening": ("19:00", "21:00"), "all_day": ("08:00", "17:00")}
+
+
+def booking_days() -> tuple[date, date]:
+    """The first and the last day a meeting may be booked on (settings BOOKING_FIRST_DAY, BOOKING_YEARS_AHEAD)."""
+    first = current_app.config.get("BOOKING_FIRST_DAY", date(2000, 1, 1))
+    years = current_app.config.get("BOOKING_YEARS_AHEAD", 10)
+    today = local_today()
+    try:
+        last = today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + years, day=28)
+    return first, last
+
+
+def booking_day_error(day: date) -> str | None:
+    """Why `day` cannot hold a booking, or None."""
+    first, last = booking_days()
+    if first <= day <= last:
+        return None
+    return _("Meetings can be booked from %(first)s to %(last)s.", first=first.strftime("%d/%m/%Y"),
+             last=last.strftime("%d/%m/%Y"))
+
+
+def read_day_error(day: date) -> str | None:
+    """Why a page or the API cannot show `day` (see READ_FIRST_DAY), or None."""
+    if READ_FIRST_DAY <= day <= READ_LAST_DAY:
+        return None
+    return _("Choose a date from %(first)s to %(last)s.", first=READ_FIRST_DAY.strftime("%d/%m/%Y"),
+             last=READ_LAST_DAY.strftime("%d/%m/%Y"))
+
+
+def text_error(value: str) -> str | None:
+    """What is wrong with typed text that no column can store (PostgreSQL refuses the NUL character)."""
+    if "\x00" in value:
+        return _("The text contains a NUL character (\\x00); remove it.")
+    return None
+
+
+def some_ids(ids) -> str:
+    """'7, 8, 9, 10, 11 and 99,994 more': ids for a message, however many there are."""
+    ids = list(ids)
+    shown = ", ".join(map(str, ids[:NAMED_IDS]))
+    if len(ids) <= NAMED_IDS:
+        return shown
+    return _("%(ids)s and %(n)s more", ids=shown, n=format_number(len(ids) - NAMED_IDS))
 
 
 def day_part_times(part: str) -> tuple[time, time]:
@@ -79,15 +134,15 @@ def _flag(value) -> bool:
 def _id(value, field: str, errors: dict) -> int | None:
     if _blank(value):
         return None
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         errors[field] = _("Not a valid choice.")
         return None
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors[field] = _("Not a valid choice.")
         return None
-    if number <= 0:
+    if number <= 0 or number > MAX_ID:
         errors[field] = _("Not a valid choice.")
         return None
     return number
@@ -100,6 +155,9 @@ def _id_list(value, field: str, errors: dict) -> list[int]:
         value = [v for v in value.replace(";", ",").split(",") if v.strip()]
     if not isinstance(value, list | tuple | set):
         errors[field] = _("Send a list of ids.")
+        return []
+    if len(value) > MAX_IDS:
+        errors[field] = _("At most %(n)s at a time (now %(count)s).", n=MAX_IDS, count=len(value))
         return []
     ids = []
     for item in value:
@@ -153,8 +211,15 @@ def _times(data: dict, errors: dict) -> tuple[datetime | None, datetime | None, 
                 continue
             try:
                 value = parse_instant(data[key])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 errors[key] = _("Not a date and time (use 2026-12-01T08:30:00+07:00).")
+                continue
+            try:
+                problem = booking_day_error(to_local(value).date())
+            except OverflowError:
+                problem = booking_day_error(value.date())
+            if problem:
+                errors[key] = problem
                 continue
             if key == "start_at":
                 start_at = value
@@ -163,18 +228,23 @@ def _times(data: dict, errors: dict) -> tuple[datetime | None, datetime | None, 
         return start_at, end_at, None
 
     day = end_day = None
-    if _blank(data.get("date")):
-        errors["date"] = _("Give the date.")
-    else:
+    for key in ("date", "end_date"):
+        if _blank(data.get(key)):
+            if key == "date":
+                errors[key] = _("Give the date.")
+            continue
         try:
-            day = parse_day(data["date"])
-        except (TypeError, ValueError):
-            errors["date"] = _("Not a date (use dd/mm/yyyy).")
-    if not _blank(data.get("end_date")):
-        try:
-            end_day = parse_day(data["end_date"])
-        except (TypeError, ValueError):
-            errors["end_date"] = _("Not a date (use dd/mm/yyyy).")
+            parsed = parse_day(data[key])
+        except (TypeError, ValueError, OverflowError):
+            errors[key] = _("Not a date (use dd/mm/yyyy).")
+            continue
+        problem = booking_day_error(parsed)
+        if problem:
+            errors[key] = problem
+        elif key == "date":
+            day = parsed
+        else:
+            end_day = parsed
 
     part = None if _blank(data.get("day_part")) else str(data["day_part"])
     if part is not None and part not in DAY_PARTS:
@@ -237,32 +307,66 @@ def _text(data, key, errors, required=False) -> str:
         errors[key] = _("Must be text.")
         return ""
     value = value.strip() if key in ("title", "location", "counterpart") else value.replace("\r\n", "\n")
-    if required and not value:
+    problem = text_error(value)
+    if problem:
+        errors[key] = problem
+    elif required and not value:
         errors[key] = _("This field is required.")
     elif len(value) > TEXT_LIMITS[key]:
         errors[key] = _("At most %(n)s characters (now %(len)s).", n=TEXT_LIMITS[key], len=len(value))
     return value
 
 
-def _existing(model, ids: list[int], field: str, errors: dict, *, active=True, extra=None) -> list:
+def _existing(model, ids: list[int], field: str, errors: dict, *, kept=frozenset(), check=None) -> list:
+    """The rows of `ids`, or an error on `field`: unknown ids, or newly chosen rows that are deactivated or fail
+    `check` (rows of `kept`, already on the meeting, stay as they are: an edit never drops nor refuses them)."""
     if not ids:
         return []
     rows = {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids))
                                                       .options(lazyload("*")))}
     missing = [i for i in ids if i not in rows]
     if missing:
-        errors[field] = _("Unknown: %(ids)s.", ids=", ".join(map(str, missing)))
+        errors[field] = _("Unknown: %(ids)s.", ids=some_ids(missing))
         return []
-    inactive = [rows[i] for i in ids if active and not getattr(rows[i], "is_active", True)]
+    new = [rows[i] for i in ids if i not in kept]
+    inactive = [row for row in new if not getattr(row, "is_active", True)]
     if inactive:
         errors[field] = _("No longer active: %(names)s.", names=", ".join(str(r) for r in inactive))
         return []
-    if extra:
-        message = extra([rows[i] for i in ids])
-        if message:
-            errors[field] = message
-            return []
+    message = check(new) if check and new else None
+    if message:
+        errors[field] = message
+        return []
     return [rows[i] for i in ids]
+
+
+def already_on(values: dict | None) -> dict[str, set[int]]:
+    """The people, units and room a stored meeting already has (`meeting_values`), by model name."""
+    if not values:
+        return {"Person": set(), "Unit": set(), "Room": set()}
+    people = {values.get("chair_id")} | set(values.get("co_chair_ids", ())) | set(
+        values.get("attending_leader_ids", ())) | set(values.get("attendee_person_ids", ()))
+    units = {values.get("preparing_unit_id")} | set(values.get("attendee_unit_ids", ()))
+    return {"Person": people - {None}, "Unit": units - {None}, "Room": {values.get("room_id")} - {None}}
+
+
+def _unbookable(rooms) -> str | None:
+    return _("This room cannot be booked.") if any(not room.is_bookable for room in rooms) else None
+
+
+def _units_check(day):
+    """Newly chosen units must exist on the meeting's day (Unit.valid_from / valid_to)."""
+
+    def check(units):
+        if day is None:
+            return None
+        invalid = [unit for unit in units if not unit.is_valid_on(day)]
+        if not invalid:
+            return None
+        return _("These units do not exist on %(day)s (any more, or not yet): %(names)s. Choose the units valid on "
+                 "that day.", day=day.strftime("%d/%m/%Y"), names=", ".join(u.name for u in invalid))
+
+    return check
 
 
 def label_of(row) -> str:
@@ -279,7 +383,11 @@ def repeat_rule(repeat, start_at: datetime | None, errors: dict) -> str | None:
         errors["repeat"] = _("Not a valid repeat rule.")
         return None
     if not _blank(repeat.get("rrule")):
-        return str(repeat["rrule"]).strip()
+        rule = str(repeat["rrule"]).strip()
+        if len(rule) > 500 or text_error(rule):
+            errors["repeat"] = _("Not a valid repeat rule.")
+            return None
+        return rule
     freq = repeat.get("freq")
     if _blank(freq) or freq == "none":
         return None
@@ -322,6 +430,9 @@ def repeat_rule(repeat, start_at: datetime | None, errors: dict) -> str | None:
         except (TypeError, ValueError):
             errors["repeat_until"] = _("Not a date (use dd/mm/yyyy).")
             return None
+        if booking_day_error(until_day):
+            errors["repeat_until"] = booking_day_error(until_day)
+            return None
         if start_at is not None and until_day < to_local(start_at).date():
             errors["repeat_until"] = _("The series must end after its first meeting.")
             return None
@@ -332,8 +443,13 @@ def repeat_rule(repeat, start_at: datetime | None, errors: dict) -> str | None:
     return ";".join(parts)
 
 
-def clean(data: dict) -> dict:
-    """Checked model values from `data`, or ValidationError naming every field to fix."""
+def clean(data: dict, *, current: dict | None = None) -> dict:
+    """Checked model values from `data`, or ValidationError naming every field to fix.
+
+    `current` is the stored meeting (`meeting_values`) when `data` edits it: the people, units and room it already
+    has are kept as they are even if deactivated since or not valid on a new date (the booking warns about those
+    units); only newly chosen ones must be active, bookable and valid on the meeting's day.
+    """
     if not isinstance(data, dict):
         raise ValidationError(_("Send a JSON object."))
     errors: dict[str, str] = {}
@@ -373,23 +489,29 @@ def clean(data: dict) -> dict:
     unit_id = _id(data.get("preparing_unit_id"), "preparing_unit_id", errors)
     lists = {key: _id_list(data.get(key), key, errors) for key in ID_LISTS}
     labels: dict[tuple[str, int], str] = {}
-    chair = _existing(Person, [chair_id] if chair_id else [], "chair_id", errors)
+    kept = already_on(current)
+    day = to_local(start_at).date() if start_at else None
+    chair = _existing(Person, [chair_id] if chair_id else [], "chair_id", errors, kept=kept["Person"])
     out["chair_id"] = chair[0].id if chair else None
-    rooms = _existing(
-        Room, [room_id] if room_id else [], "room_id", errors,
-        extra=lambda rs: None if rs[0].is_bookable else _("This room cannot be booked."),
-    )
+    rooms = _existing(Room, [room_id] if room_id else [], "room_id", errors, kept=kept["Room"], check=_unbookable)
     out["room_id"] = rooms[0].id if rooms else None
     out["room"] = rooms[0] if rooms else None
-    units = _existing(Unit, [unit_id] if unit_id else [], "preparing_unit_id", errors)
+    units = _existing(Unit, [unit_id] if unit_id else [], "preparing_unit_id", errors, kept=kept["Unit"],
+                      check=_units_check(day))
     out["preparing_unit_id"] = units[0].id if units else None
     for row in chair + rooms + units:
         labels[(type(row).__name__, row.id)] = label_of(row)
+    all_units = list(units)
     for key in ID_LISTS:
         model = Unit if key == "attendee_unit_ids" else Person
-        rows = _existing(model, lists[key], key, errors)
+        rows = _existing(model, lists[key], key, errors, kept=kept[model.__name__],
+                         check=_units_check(day) if model is Unit else None)
         out[key] = [row.id for row in rows]
         labels.update({(type(row).__name__, row.id): label_of(row) for row in rows})
+        if model is Unit:
+            all_units += rows
+    # What the warnings need to say which units do not exist on another day (no query: they are loaded here).
+    out["units"] = {unit.id: (unit.name, unit.valid_from, unit.valid_to) for unit in all_units}
     out["labels"] = labels
     if out["chair_id"] and out["chair_id"] in lists["co_chair_ids"]:
         errors["co_chair_ids"] = _("The chair cannot also be a co-chair.")
@@ -399,7 +521,10 @@ def clean(data: dict) -> dict:
     if not _blank(data.get("invitation_sent_at")):
         try:
             out["invitation_sent_at"] = parse_instant(data["invitation_sent_at"])
-        except (TypeError, ValueError):
+            if read_day_error(out["invitation_sent_at"].date()):
+                raise ValueError(data["invitation_sent_at"])
+        except (TypeError, ValueError, OverflowError):
+            out["invitation_sent_at"] = None
             errors["invitation_sent_at"] = _("Not a date and time (use 2026-12-01T08:30:00+07:00).")
     out["rrule"] = repeat_rule(data.get("repeat"), start_at, errors)
     if errors:

@@ -10,15 +10,23 @@ from flask_login import current_user
 from meetingsvc.core.audit import history
 from meetingsvc.core.auth import BOOKING_ROLES, can_see_meeting, roles_required
 from meetingsvc.core.errors import ConflictError, ValidationError
-from meetingsvc.core.text import matches_all
 from meetingsvc.core.time import local_today, parse_day
-from meetingsvc.directory.models import Person, Unit
+from meetingsvc.directory.models import Person
 from meetingsvc.extensions import db
 from meetingsvc.meetings import availability, services
 from meetingsvc.meetings.conflicts import WarningsNotAccepted
-from meetingsvc.meetings.forms import AvailabilityForm, DuplicateForm, MeetingForm, PostponeForm, ReasonForm
+from meetingsvc.meetings.forms import (
+    AvailabilityForm,
+    DuplicateForm,
+    MeetingForm,
+    PostponeForm,
+    ReasonForm,
+    person_label,
+    unit_label,
+)
 from meetingsvc.meetings.models import Meeting
-from meetingsvc.meetings.validation import meeting_values, parse_time
+from meetingsvc.meetings.search import words_clause
+from meetingsvc.meetings.validation import meeting_values, read_day_error, text_error
 from meetingsvc.meetings.visibility import present
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -76,6 +84,8 @@ def new():
         for name in PREFILL:
             if request.args.get(name):
                 getattr(form, name).data = request.args[name]
+        if request.args.getlist("co_chair_ids"):
+            form.co_chair_ids.data = request.args.getlist("co_chair_ids")
     elif form.validate_on_submit():
         try:
             meeting = services.create_meeting(form.to_data(), current_user, accept_warnings=form.accept_warnings.data)
@@ -95,7 +105,7 @@ def new():
 @roles_required(*BOOKING_ROLES)
 def edit(meeting_id):
     meeting = _bookable(meeting_id)
-    form = MeetingForm().load_choices()
+    form = MeetingForm().load_choices(meeting)
     refusal = warnings = general = None
     if request.method == "GET":
         form.fill(meeting_values(meeting))
@@ -147,24 +157,8 @@ def postpone(meeting_id):
     refusal = warnings = None
     if form.validate_on_submit():
         try:
-            new_start = new_end = None
-            if form.date.data or form.start.data or form.end.data:
-                errors = {}
-                try:
-                    day = parse_day(form.date.data)
-                except (TypeError, ValueError):
-                    errors["date"] = _("Not a date (use dd/mm/yyyy).")
-                for name in ("start", "end"):
-                    try:
-                        parse_time(getattr(form, name).data)
-                    except (TypeError, ValueError):
-                        errors[name] = _("Not a time (24-hour, e.g. 08:30 or 8h30).")
-                if errors:
-                    raise ValidationError(errors)
-                new_start = services.local_instant(day, form.start.data)
-                new_end = services.local_instant(day, form.end.data)
-            services.postpone_meeting(meeting, form.reason.data, current_user, new_start, new_end,
-                                      accept_warnings=form.accept_warnings.data)
+            services.postpone_from_input(meeting, form.reason.data, form.date.data, form.start.data, form.end.data,
+                                         current_user, accept_warnings=form.accept_warnings.data)
         except ValidationError as exc:
             for name, message in exc.fields.items():
                 target = getattr(form, {"start_at": "start", "end_at": "end"}.get(name, name), None) or form.reason
@@ -205,27 +199,37 @@ def duplicate(meeting_id):
                            warnings=warnings)
 
 
-def _lookup(model, label):
+def _lookup_query():
     query = request.args.get("q", "")[:100]
-    rows = db.session.scalars(
-        sa.select(model).where(model.is_active.is_(True), matches_all(model.search_text, query))
-        .order_by(*([model.sort_order] if model is Unit else [sa.func.coalesce(model.leader_rank, 999)]),
-                  model.name if model is Unit else model.full_name)
-        .limit(LOOKUP_LIMIT)
-    ).all()
-    return jsonify([{"id": row.id, "label": label(row)} for row in rows])
+    if text_error(query):
+        abort(400, description=text_error(query))
+    return query
 
 
 @bp.route("/lookup/people")
 @roles_required(*BOOKING_ROLES)
 def lookup_people():
-    return _lookup(Person, lambda p: f"{p.label} — {p.unit.name}" if p.unit else p.label)
+    rows = db.session.scalars(
+        sa.select(Person).where(Person.is_active.is_(True), words_clause(Person.search_text, _lookup_query()))
+        .order_by(sa.func.coalesce(Person.leader_rank, 999), Person.full_name).limit(LOOKUP_LIMIT)
+    ).all()
+    return jsonify([{"id": p.id, "label": person_label(p)} for p in rows])
 
 
 @bp.route("/lookup/units")
 @roles_required(*BOOKING_ROLES)
 def lookup_units():
-    return _lookup(Unit, lambda u: u.name)
+    """Units valid on the meeting's day (`date`, dd/mm/yyyy or ISO; today without one), told apart by parent."""
+    query = _lookup_query()
+    try:
+        day = parse_day(request.args["date"]) if request.args.get("date", "").strip() else local_today()
+    except ValueError:
+        day = local_today()  # the form's date is still being typed: offer today's units
+    if read_day_error(day):
+        day = local_today()
+    rows = services.units_on(day, query, limit=LOOKUP_LIMIT)
+    return jsonify([{"id": u.id, "label": u.name, "detail": unit_label(u)[len(u.name):].lstrip(" —")}
+                    for u in rows])
 
 
 @bp.route("/availability", endpoint="availability")
@@ -233,28 +237,24 @@ def availability_page():
     form = AvailabilityForm(request.args).load_choices()
     slots, general = None, []
     if request.args:
-        errors = {}
+        errors = {name: field.process_errors[0] for name, field in form._fields.items() if field.process_errors}
+        duration = None
         try:
-            hours, _sep, minutes = (form.duration.data or "").replace("h", ":").partition(":")
+            hours, _sep, minutes = (form.duration.data or "").strip().replace("h", ":").partition(":")
             duration = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
-        except ValueError:
+        except (ValueError, OverflowError):
             errors["duration"] = _("Write the duration as 1:30 or 1h30.")
-        days = {}
-        for name in ("first_day", "last_day"):
-            try:
-                days[name] = parse_day(getattr(form, name).data) if getattr(form, name).data else (
-                    local_today() + timedelta(days=1 if name == "first_day" else 14))
-            except (TypeError, ValueError):
-                errors[name] = _("Not a date (use dd/mm/yyyy).")
-        min_capacity = form.min_capacity.data or None
-        if min_capacity and not str(min_capacity).isdigit():
+        min_capacity = (form.min_capacity.data or "").strip() or None
+        if min_capacity and not min_capacity.isdigit():
             errors["min_capacity"] = _("A whole number of at least 1.")
+        room_id = form.room_id.data if (form.room_id.data or "").isdigit() else None
         try:
             if errors:
                 raise ValidationError(errors)
+            first = form.first_day.data or local_today() + timedelta(days=1)
             slots = availability.find_slots(
-                [int(i) for i in form.leader_ids.data or [] if str(i).isdigit()], duration, days["first_day"],
-                days["last_day"], room_id=int(form.room_id.data) if (form.room_id.data or "").isdigit() else None,
+                [int(i) for i in form.leader_ids.data or [] if str(i).isdigit()], duration, first,
+                form.last_day.data or first + timedelta(days=13), room_id=int(room_id) if room_id else None,
                 min_capacity=int(min_capacity) if min_capacity else None)
         except ValidationError as exc:
             for name, message in exc.fields.items():
@@ -263,8 +263,9 @@ def availability_page():
                     general.append(message)
                 else:
                     field.errors = [message]
+    leader_ids = [i for i in form.leader_ids.data or [] if str(i).isdigit()]
     return render_template("meetings/availability.html", form=form, slots=slots, general=general,
-                           leader_ids=form.leader_ids.data or [])
+                           chair_id=leader_ids[0] if leader_ids else "", co_chair_ids=leader_ids[1:])
 
 
 from meetingsvc.meetings import schedule_views  # noqa: E402,F401  (its routes live on this blueprint)

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
 
+  function text(item) { return item.detail ? item.label + " — " + item.detail : item.label; }
+
   function chip(list, name, id, label, single) {
     if (single) { list.innerHTML = ""; }
     if (list.querySelector('input[value="' + id + '"]')) { return; }
@@ -20,13 +22,15 @@
 
   function setup(block) {
     var url = block.dataset.lookup, name = block.dataset.name, single = !!block.dataset.single;
+    /* Units are looked up as they are on the meeting's date (the server falls back to today without one). */
+    var dateInput = block.dataset.dateField ? document.getElementById(block.dataset.dateField) : null;
     var input = block.querySelector("input[type=search]");
     var chips = block.querySelector(".chips");
     var box = block.querySelector(".suggestions");
     var timer = null, active = -1, items = [];
 
     function close() { box.hidden = true; box.innerHTML = ""; active = -1; items = []; }
-    function pick(item) { chip(chips, name, item.id, item.label, single); input.value = ""; close(); input.focus(); }
+    function pick(item) { chip(chips, name, item.id, text(item), single); input.value = ""; close(); input.focus(); }
     function highlight() {
       Array.prototype.forEach.call(box.children, function (li, i) { li.classList.toggle("active", i === active); });
     }
@@ -35,7 +39,7 @@
       results.forEach(function (item) {
         var li = document.createElement("li");
         li.setAttribute("role", "option");
-        li.textContent = item.label;
+        li.textContent = text(item);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); pick(item); });
         box.appendChild(li);
       });
@@ -47,7 +51,8 @@
       var q = input.value.trim();
       if (!q) { close(); return; }
       timer = setTimeout(function () {
-        fetch(url + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        var query = "?q=" + encodeURIComponent(q) + (dateInput && dateInput.value ? "&date=" + encodeURIComponent(dateInput.value) : "");
+        fetch(url + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : []; })
           .then(function (results) { if (input.value.trim() === q) { show(results); } })
           .catch(close);

@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from meetingsvc.auth.services import create_api_token
+from meetingsvc.directory.models import Room
 from meetingsvc.extensions import db as _db
 from meetingsvc.meetings.models import Meeting
 
@@ -148,7 +149,8 @@ def test_delete_cancels_and_keeps_the_record(db, api, booking):
     assert response.get_json()["status"] == "cancelled"
     meeting = db.session.get(Meeting, created["id"])
     assert meeting.status == "cancelled" and meeting.status_reason == "Hoãn theo chỉ đạo"
-    assert call("DELETE", f"/api/v1/meetings/{created['id']}").status_code == 400  # already cancelled
+    again = call("DELETE", f"/api/v1/meetings/{created['id']}", json={"reason": "Lần nữa"})
+    assert again.status_code == 400 and "status" in again.get_json()["fields"]  # already cancelled
     # the slot is free again
     assert call("POST", "/api/v1/meetings", json=booking()).status_code == 201
 
@@ -213,3 +215,85 @@ def test_openapi_documents_every_meetings_path(client):
     assert {"get", "patch", "delete"} <= set(doc["paths"]["/meetings/{meeting_id}"])
     assert "get" in doc["paths"]["/availability"]
     assert "Meeting" in doc["components"]["schemas"] and "MeetingInput" in doc["components"]["schemas"]
+
+
+def test_a_nul_character_is_400_naming_the_field(db, api, booking):
+    response = api()("POST", "/api/v1/meetings", json=booking(title="Họp\u0000", agenda="a\u0000b"))
+    assert response.status_code == 400
+    assert {"title", "agenda"} <= set(response.get_json()["fields"])
+    assert _count(db) == 0
+
+
+@pytest.mark.parametrize("query", ["from=9999-12-31", "from=0001-01-01", "to=9999-12-31", "from=2026-01-01&to=0001-01-01",
+                                   "leader=99999999999999999999"])
+def test_extreme_list_parameters_are_400(db, api, query):
+    response = api("viewer")("GET", f"/api/v1/meetings?{query}")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.get_json()["fields"]
+
+
+@pytest.mark.parametrize("query", ["from=9999-12-31", "from=0001-01-01", "to=9999-12-31", "duration=0",
+                                   "duration=-30", "duration=99999999999"])
+def test_bad_availability_parameters_are_400(db, api, booking, query):
+    response = api("viewer")("GET", f"/api/v1/availability?leader={booking.leader.id}&{query}")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+
+
+def test_availability_never_offers_a_room_that_cannot_be_booked(db, api, create_room, day):
+    create_room(name="Kho lưu trữ", capacity=500, is_bookable=False)
+    create_room(name="Phòng cũ", capacity=400, is_active=False)
+    create_room(name="Phòng họp lớn", capacity=300)
+    call = api("viewer")
+    slots = call("GET", f"/api/v1/availability?min_capacity=200&from={day}&to={day}").get_json()["slots"]
+    assert slots and {s["room"]["name"] for s in slots} == {"Phòng họp lớn"}
+    unbookable = db.session.scalar(sa.select(Room.id).where(Room.name == "Kho lưu trữ"))
+    response = call("GET", f"/api/v1/availability?room={unbookable}&from={day}&to={day}")
+    assert response.status_code == 400 and "room_id" in response.get_json()["fields"]
+
+
+def test_unknown_filter_ids_are_400_naming_them(db, api):
+    call = api("viewer")
+    for name in ("leader", "room", "unit"):
+        response = call("GET", f"/api/v1/meetings?{name}=987654")
+        assert response.status_code == 400
+        assert name in response.get_json()["fields"] and "987654" in response.get_json()["message"]
+
+
+def test_a_fractional_id_is_400(db, api, booking):
+    response = api()("POST", "/api/v1/meetings", json=booking(chair_id=1.7))
+    assert response.status_code == 400 and "chair_id" in response.get_json()["fields"]
+
+
+def test_99999_unknown_ids_give_a_bounded_error(db, api, booking):
+    response = api()("POST", "/api/v1/meetings", json=booking(attendee_unit_ids=list(range(10**6, 10**6 + 99_999))))
+    assert response.status_code == 400
+    assert len(response.get_data()) < 1000
+    response = api("viewer")("GET", "/api/v1/availability?leader=" + ",".join(map(str, range(10**6, 10**6 + 1500))))
+    assert response.status_code == 400 and len(response.get_data()) < 1000
+
+
+def test_401_and_404_bodies_follow_the_error_schema(db, client, api):
+    body = client.get("/api/v1/meetings").get_json()
+    assert body["error"] == 401 and isinstance(body["message"], str) and body["message"]
+    body = api()("GET", "/api/v1/meetings/424242").get_json()
+    assert body == {"error": 404, "message": "Không tìm thấy cuộc họp 424242."}
+
+
+def test_cancelling_needs_a_reason(db, api, booking):
+    call = api()
+    created = call("POST", "/api/v1/meetings", json=booking()).get_json()
+    response = call("DELETE", f"/api/v1/meetings/{created['id']}")
+    assert response.status_code == 400 and "reason" in response.get_json()["fields"]
+    response = call("DELETE", f"/api/v1/meetings/{created['id']}", json={"reason": "   "})
+    assert response.status_code == 400
+    assert db.session.get(Meeting, created["id"]).status == "scheduled"
+
+
+def test_openapi_types_the_conflict_answer(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    conflict = doc["components"]["schemas"]["Conflict"]
+    assert set(conflict["properties"]["conflicts"]["items"]["properties"]) >= {"id", "title", "start_at", "end_at",
+                                                                               "kinds"}
+    assert doc["paths"]["/meetings"]["post"]["responses"]["409"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Conflict"}
+    assert doc["components"]["schemas"]["Error"]["properties"]["error"]["type"] == "integer"

@@ -269,3 +269,26 @@ def test_the_busy_warning_never_names_who_attends_a_meeting_the_user_may_not_see
     with pytest.raises(WarningsNotAccepted) as pending:
         services.create_meeting(booking(attendee_person_ids=[guest.id]), cleared)
     assert "Lê Văn Khách Mời" in pending.value.issues[0].message
+
+
+def test_duration_caps_come_from_the_environment(monkeypatch, tmp_path):
+    from meetingsvc import config
+
+    monkeypatch.setenv("MEETINGSVC_DURATION_CAPS_HOURS", "briefing=3.5, workshop=6,thematic=none")
+    caps = config.from_environment(str(tmp_path))["MEETING_DURATION_CAPS_HOURS"]
+    assert caps["briefing"] == 3.5 and caps["workshop"] == 6 and "thematic" not in caps
+    assert caps["technical"] == 8  # kinds not named keep their default
+    for bad in ("briefing", "party=4", "briefing=0", "briefing=abc"):
+        monkeypatch.setenv("MEETINGSVC_DURATION_CAPS_HOURS", bad)
+        with pytest.raises(ValueError, match="MEETINGSVC_DURATION_CAPS_HOURS"):
+            config.from_environment(str(tmp_path))
+
+
+def test_the_duration_warning_follows_the_setting(db, app, booking, secretary):
+    caps = app.config["MEETING_DURATION_CAPS_HOURS"]
+    app.config["MEETING_DURATION_CAPS_HOURS"] = {**caps, "briefing": 1.5}
+    try:
+        issues = _warnings(booking(kind="briefing", start="08:00", end="10:00"), secretary)
+    finally:
+        app.config["MEETING_DURATION_CAPS_HOURS"] = caps
+    assert [i.code for i in issues] == ["duration"] and "1,5" in issues[0].message

@@ -158,6 +158,6 @@ def test_the_database_guard_refuses_a_race_the_check_did_not_see(db, booking, se
 
 def test_audit_entries_name_the_user(db, booking, secretary):
     meeting = services.create_meeting(booking(), secretary)
-    services.cancel_meeting(meeting, "", secretary)
+    services.cancel_meeting(meeting, "Trùng lịch", secretary)
     users = db.session.scalars(sa.select(AuditEntry.user_id).where(AuditEntry.object_id == meeting.id)).all()
     assert users == [secretary.id, secretary.id]

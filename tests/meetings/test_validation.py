@@ -1,5 +1,7 @@
 """Bad input gets a clear error per field and writes nothing."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -55,8 +57,6 @@ def test_bad_input_names_the_field_and_writes_nothing(db, booking, secretary, ov
 
 
 def test_a_duration_over_the_maximum_is_refused(db, booking, secretary, app, day):
-    from datetime import timedelta
-
     end_day = day + timedelta(days=app.config["MAX_MEETING_HOURS"] // 24 + 1)
     fields = _refused(db, booking(end_date=end_day.isoformat()), secretary)
     assert "end" in fields
@@ -104,3 +104,76 @@ def test_the_same_time_as_start_and_end_is_refused(db, booking, secretary):
     fields = _refused(db, booking(date=None, start=None, end=None, start_at="2027-01-05T08:30:00+07:00",
                                   end_at="2027-01-05T01:30:00Z"), secretary)
     assert "end_at" in fields
+
+
+@pytest.mark.parametrize("field", ["title", "agenda", "location", "notes", "counterpart"])
+def test_a_nul_character_in_any_text_is_refused_naming_the_field(db, booking, secretary, field):
+    fields = _refused(db, booking(**{field: "Họp\x00 về dự án"}), secretary)
+    assert field in fields and "NUL" in fields[field]
+
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"date": "9999-12-31"}, "date"),
+    ({"date": "0001-01-01"}, "date"),
+    ({"date": "31/12/9999"}, "date"),
+    ({"end_date": "9999-12-31"}, "end_date"),
+    ({"date": "1999-12-31"}, "date"),
+    ({"date": None, "start": None, "end": None, "start_at": "9999-12-31T23:00:00-05:00",
+      "end_at": "9999-12-31T23:30:00-05:00"}, "start_at"),
+    ({"date": None, "start": None, "end": None, "start_at": "0001-01-01T00:00:00+07:00",
+      "end_at": "0001-01-01T01:00:00+07:00"}, "start_at"),
+    ({"date": None, "start": None, "end": None, "start_at": "2027-01-05T08:00:00+07:00",
+      "end_at": "9999-12-31T10:00:00+07:00"}, "end_at"),
+    ({"repeat": {"freq": "weekly", "until": "9999-12-31"}}, "repeat_until"),
+    ({"repeat": {"rrule": "FREQ=YEARLY;INTERVAL=5000;COUNT=3"}}, "repeat"),
+    ({"invitation_sent_at": "0001-01-01T00:00:00+07:00"}, "invitation_sent_at"),
+])
+def test_extreme_dates_are_refused_clearly(db, booking, secretary, overrides, field):
+    fields = _refused(db, booking(**overrides), secretary)
+    assert field in fields, fields
+
+
+def test_bookings_are_bounded_by_a_setting(db, app, booking, secretary):
+    from datetime import date
+
+    from meetingsvc.core.time import local_today
+
+    today = local_today()
+    too_far = date(today.year + 10, today.month, min(today.day, 28)) + timedelta(days=1)
+    fields = _refused(db, booking(date=too_far.isoformat()), secretary)
+    assert "01/01/2000" in fields["date"]
+    app.config["BOOKING_YEARS_AHEAD"] = 20
+    try:
+        assert services.create_meeting(booking(date=too_far.isoformat()), secretary, accept_warnings=True).id
+    finally:
+        app.config["BOOKING_YEARS_AHEAD"] = 10
+
+
+def test_a_repeating_series_may_not_run_past_the_bound(db, app, booking, secretary, day):
+    app.config["BOOKING_YEARS_AHEAD"] = 0
+    try:
+        fields = _refused(db, booking(date=(day - timedelta(days=28)).isoformat(),
+                                      repeat={"freq": "weekly", "count": 30}), secretary)
+    finally:
+        app.config["BOOKING_YEARS_AHEAD"] = 10
+    assert "repeat" in fields, fields
+
+
+@pytest.mark.parametrize("value", [1.7, True, -3, 2**31, "1e3"])
+def test_ids_must_be_whole_positive_numbers(db, booking, secretary, value):
+    assert "chair_id" in _refused(db, booking(chair_id=value), secretary)
+
+
+def test_a_list_of_unknown_ids_is_named_in_a_bounded_message(db, booking, secretary):
+    fields = _refused(db, booking(attendee_person_ids=list(range(1_000_000, 1_001_500))), secretary)
+    message = fields["attendee_person_ids"]
+    assert "1000000" in message and "1.495" in message, message  # Vietnamese digit grouping
+    assert len(message) < 200
+    fields = _refused(db, booking(attendee_person_ids=list(range(1_000_000, 1_099_999))), secretary)
+    assert len(fields["attendee_person_ids"]) < 200
+
+
+def test_repeat_rule_errors_are_sentences_not_exception_text(db, booking, secretary):
+    for rule in ("FREQ=WEEKLY;BYDAY", "FREQ=DAILY", "FREQ=DAILY;COUNT=1000", "BYDAY=MO;COUNT=2;FREQ"):
+        message = _refused(db, booking(repeat={"rrule": rule}), secretary)["repeat"]
+        assert "unpack" not in message and "occurrences" not in message and "rrule" not in message.lower(), message

@@ -1,6 +1,6 @@
 """Booking pages: the form books, keeps what was typed on refusal, shows warnings with links; roles; escaping."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -207,3 +207,152 @@ def test_the_history_shows_status_labels(db, client, login_as, booking, create_m
     client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "Trùng lịch"})
     html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "<ins>Hủy</ins>" in html
+
+
+def test_cancel_and_postpone_need_a_reason(db, client, login_as, create_meeting, day):
+    meeting = create_meeting(day=day)
+    login_as("secretary")
+    for action, data in (("cancel", {"reason": "  "}), ("postpone", {}),
+                         ("postpone", {"date": (day + timedelta(days=7)).isoformat(), "start": "14:00",
+                                       "end": "15:00"})):
+        response = client.post(f"/meetings/{meeting.id}/{action}", data=data)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "has-error" in html and "Hãy nêu lý do" in html, action
+    meeting = db.session.get(Meeting, meeting.id)
+    assert meeting.status == "scheduled" and len(history(meeting)) == 0
+
+
+def test_the_postpone_page_names_every_field_to_fix_at_once(db, client, login_as, create_meeting, day):
+    meeting = create_meeting(day=day)
+    login_as("secretary")
+    html = client.post(f"/meetings/{meeting.id}/postpone", data={"date": "9999-12-31", "start": "x",
+                                                                 "end": "15:00"}).get_data(as_text=True)
+    assert html.count('class="field has-error"') == 3  # reason, date, start
+    assert "Chỉ đặt lịch họp từ ngày 01/01/2000" in html
+
+
+@pytest.mark.parametrize("day_text", ["9999-12-31", "0001-01-01", "31/12/9999"])
+def test_extreme_dates_on_the_forms_are_refused_clearly(db, client, login_as, booking, create_meeting, day, day_text):
+    login_as("secretary")
+    response = client.post("/meetings/new", data=_form(booking, date=day_text))
+    assert response.status_code == 200 and "Chỉ đặt lịch họp từ ngày" in response.get_data(as_text=True)
+    meeting = create_meeting(day=day)
+    response = client.post(f"/meetings/{meeting.id}/duplicate", data={"date": day_text})
+    assert response.status_code == 200 and "Chỉ đặt lịch họp từ ngày" in response.get_data(as_text=True)
+    assert _count(db) == 1
+
+
+def test_a_nul_character_on_the_form_is_refused_next_to_the_field(db, client, login_as, booking):
+    login_as("secretary")
+    html = client.post("/meetings/new", data=_form(booking, title="Họp\x00")).get_data(as_text=True)
+    assert "NUL" in html and _count(db) == 0
+    assert client.get("/meetings/lookup/people?q=a%00b").status_code == 400
+
+
+def test_editing_a_past_meeting_keeps_what_has_since_been_deactivated(db, client, login_as, create_meeting,
+                                                                     create_leader, create_person, create_unit,
+                                                                     create_room):
+    chair, co_chair, attending = create_leader(full_name="Chủ trì cũ"), create_leader(), create_leader()
+    person, unit, preparing = create_person(full_name="Người đã nghỉ"), create_unit(), create_unit(name="Sở cũ")
+    room = create_room(name="Phòng đã đóng")
+    meeting = create_meeting(title="Họp năm trước", day=date(2025, 3, 4), chair_id=chair.id, co_chairs=[co_chair],
+                             attending=[attending], attendee_people=[person], attendee_units=[unit],
+                             preparing_unit_id=preparing.id, room_id=room.id)
+    for row in (chair, co_chair, attending, person, unit, preparing, room):
+        row.is_active = False
+    room.is_bookable = False
+    db.session.commit()
+    login_as("secretary")
+    html = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{chair.id}">' in html and "Chủ trì cũ (không còn hoạt động)" in html
+    assert f'<option selected value="{room.id}">' in html
+    assert "Người đã nghỉ" in html and "Sở cũ" in html
+    data = {"title": "Họp năm trước (sửa)", "kind": "work_resolution", "date": "04/03/2025", "start": "08:00",
+            "end": "10:00", "chair_id": str(chair.id), "co_chair_ids": [str(co_chair.id)],
+            "attending_leader_ids": [str(attending.id)], "attendee_person_ids": [str(person.id)],
+            "attendee_unit_ids": [str(unit.id)], "preparing_unit_id": str(preparing.id), "room_id": str(room.id),
+            "classification": "internal", "mode": "in_person", "status": "scheduled"}
+    response = client.post(f"/meetings/{meeting.id}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    meeting = db.session.get(Meeting, meeting.id)
+    assert meeting.title == "Họp năm trước (sửa)" and meeting.chair_id == chair.id and meeting.room_id == room.id
+    assert [p.id for p in meeting.co_chairs] == [co_chair.id] and meeting.preparing_unit_id == preparing.id
+    assert {a.person_id or a.unit_id for a in meeting.attendees} == {person.id, unit.id}
+    # a newly added deactivated person is still refused
+    other = create_person(full_name="Người mới nghỉ", is_active=False)
+    html = client.post(f"/meetings/{meeting.id}/edit", data={
+        **data, "attendee_person_ids": [str(person.id), str(other.id)]}).get_data(as_text=True)
+    assert "Người mới nghỉ" in html and "has-error" in html
+
+
+def test_units_must_exist_on_the_meetings_day(db, booking, secretary, create_unit, day):
+    from meetingsvc.core.errors import ValidationError
+    from meetingsvc.meetings import services
+
+    old = create_unit(name="Quận Ba Đình", valid_to=day - timedelta(days=1))
+    future = create_unit(name="Phường Ngọc Hà", valid_from=day + timedelta(days=1))
+    current = create_unit(name="Phường Ba Đình", valid_from=day - timedelta(days=30))
+    for field, value in (("attendee_unit_ids", [old.id]), ("attendee_unit_ids", [future.id]),
+                         ("preparing_unit_id", old.id)):
+        with pytest.raises(ValidationError) as refused:
+            services.create_meeting(booking(**{field: value}), secretary, accept_warnings=True)
+        assert field in refused.value.fields and f"{day:%d/%m/%Y}" in refused.value.fields[field]
+    meeting = services.create_meeting(booking(attendee_unit_ids=[current.id], preparing_unit_id=current.id),
+                                      secretary)
+    assert meeting.preparing_unit_id == current.id
+
+
+def test_moving_a_meeting_to_a_day_its_units_no_longer_exist_warns_naming_them(
+        db, booking, secretary, create_unit, create_meeting, day):
+    from meetingsvc.meetings import services
+    from meetingsvc.meetings.conflicts import WarningsNotAccepted
+    from meetingsvc.online.models import BridgePoint
+    from tests.helpers import at_local
+
+    ending = create_unit(name="Huyện Mê Linh", valid_to=day + timedelta(days=3))
+    point_unit = create_unit(name="Huyện Sóc Sơn", valid_to=day + timedelta(days=3))
+    preparing = create_unit(name="Sở Giao thông vận tải", valid_to=day + timedelta(days=3))
+    meeting = services.create_meeting(booking(attendee_unit_ids=[ending.id], preparing_unit_id=preparing.id,
+                                              mode="online"), secretary)
+    db.session.add(BridgePoint(meeting_id=meeting.id, unit_id=point_unit.id))
+    db.session.commit()
+    later = day + timedelta(days=7)
+    with pytest.raises(WarningsNotAccepted) as pending:
+        services.postpone_meeting(meeting, "Đổi lịch", secretary, at_local(later, "08:00"), at_local(later, "10:00"))
+    text = " ".join(i.message for i in pending.value.issues if i.code == "unit_not_valid")
+    for name in ("Huyện Mê Linh", "Sở Giao thông vận tải", "Huyện Sóc Sơn"):
+        assert name in text, text
+    moved = services.postpone_meeting(meeting, "Đổi lịch", secretary, at_local(later, "08:00"),
+                                      at_local(later, "10:00"), accept_warnings=True)
+    assert moved.preparing_unit_id == preparing.id and [a.unit_id for a in moved.attendees] == [ending.id]
+
+
+def test_the_unit_lookup_offers_units_valid_on_the_meetings_day_and_tells_namesakes_apart(
+        db, client, login_as, create_unit, day):
+    city_a, city_b = create_unit(name="UBND tỉnh Bắc Giang", kind="city"), create_unit(name="UBND tỉnh Bắc Ninh",
+                                                                                     kind="city")
+    create_unit(name="Sở Nội vụ", code="24.SNV", parent_id=city_a.id, valid_to=date(2025, 6, 30))
+    create_unit(name="Sở Nội vụ", code="27.SNV", parent_id=city_b.id)
+    login_as("secretary")
+    before = client.get("/meetings/lookup/units?q=noi+vu&date=01/06/2025").get_json()
+    assert [(u["label"], u["detail"]) for u in before] == [("Sở Nội vụ", "UBND tỉnh Bắc Giang (24.SNV)"),
+                                                           ("Sở Nội vụ", "UBND tỉnh Bắc Ninh (27.SNV)")]
+    after = client.get(f"/meetings/lookup/units?q=noi+vu&date={day.isoformat()}").get_json()
+    assert [u["detail"] for u in after] == ["UBND tỉnh Bắc Ninh (27.SNV)"]
+    assert len(client.get("/meetings/lookup/units?q=noi+vu&date=not-yet").get_json()) == 1  # today
+
+
+def test_the_form_sends_the_meetings_date_to_the_unit_lookup(db, client, login_as):
+    login_as("secretary")
+    html = client.get("/meetings/new").get_data(as_text=True)
+    assert 'data-date-field="date"' in html
+
+
+def test_the_form_sections_have_distinct_names(db, client, login_as):
+    import re
+
+    login_as("secretary")
+    html = client.get("/meetings/new").get_data(as_text=True)
+    legends = re.findall(r"<legend>([^<]+)</legend>", html)
+    assert len(legends) == len(set(legends)), legends
+    assert "Thông tin chung" in legends and "Nội dung" in legends

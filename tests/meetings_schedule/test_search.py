@@ -103,3 +103,32 @@ def test_classified_meetings_are_never_matched_by_their_secret_content(client, l
     assert _found(client, "q=tac+chien") == {secret.id}
     login(client, create_user(role="viewer", clearance="internal", person_id=agent.id))  # invited: may see it
     assert _found(client, "q=kho+vu+khi") == {secret.id}
+
+
+def test_words_match_at_word_starts_only(client, login_as, create_meeting, monday):
+    gpmb = create_meeting(title="Giải phóng mặt bằng dự án Vành đai 4", day=monday)
+    secret = create_meeting(title="Bảo vệ bí mật nhà nước (kế hoạch)", day=monday, start="14:00", end="15:00")
+    login_as("viewer")
+    assert _found(client, "q=bi+mat") == {secret.id}  # not 'giải phóng mặt bằng': no word starts with 'bi'
+    assert _found(client, "q=mat") == {gpmb.id, secret.id}
+    assert _found(client, "q=ke+hoach") == {secret.id}  # after a parenthesis
+    assert _found(client, "q=d") == set()  # one letter is a whole word, not any 'd'
+    assert _found(client, "q=vanh+dai+4") == {gpmb.id}
+    assert _found(client, "q=hong") == set()  # not inside 'phóng'
+
+
+def test_search_inputs_say_what_to_fix_in_vietnamese(client, login_as):
+    login_as("viewer")
+    html = client.get("/meetings/search?q=" + "x" * 201 + "&page=abc&kind=party").get_data(as_text=True)
+    assert "Tối đa 200 ký tự." in html and "Chọn một loại trong danh sách." in html
+    assert "Field cannot be longer" not in html and "Not a valid" not in html
+    html = client.get("/meetings/search?q=a%00b").get_data(as_text=True)
+    assert "NUL" in html and "data-meeting-id" not in html
+
+
+@pytest.mark.parametrize("query", ["date_to=31/12/9999", "date_from=01/01/0001", "date_from=9999-12-31"])
+def test_search_refuses_extreme_dates_clearly(client, login_as, query):
+    login_as("viewer")
+    response = client.get(f"/meetings/search?{query}")
+    assert response.status_code == 200 and "Hãy chọn một ngày từ 01/01/1900 đến 31/12/2999." in response.get_data(
+        as_text=True)

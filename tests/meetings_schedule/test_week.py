@@ -3,6 +3,8 @@
 import re
 from datetime import date, timedelta
 
+import pytest
+
 from meetingsvc.meetings import schedule
 from meetingsvc.meetings.schedule import WeekFilters, build_week
 from tests.helpers import at_local
@@ -183,3 +185,15 @@ def test_parse_week_accepts_iso_weeks_and_dates():
 def test_filters_object_reports_whether_any_is_set():
     assert not WeekFilters().any
     assert WeekFilters(room_id=3).any
+
+
+@pytest.mark.parametrize("url", ["/meetings/week?week=9999-W52", "/meetings/week?week=0001-W01",
+                                 "/meetings/week?date=9999-12-31", "/meetings/week?date=0001-01-01",
+                                 "/meetings/rooms?date=9999-12-31", "/meetings/rooms?date=0001-01-01&span=week",
+                                 "/schedule/public?week=9999-W52", "/schedule/public?date=0001-01-01",
+                                 "/meetings/week?leader=99999999999"])
+def test_extreme_dates_are_a_clear_400(client, login_as, url):
+    login_as("viewer")
+    response = client.get(url)
+    assert response.status_code == 400, url
+    assert "01/01/1900" in response.get_data(as_text=True) or "leader" in url
