@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from meetingsvc.core.time import to_local
 from meetingsvc.extensions import db
 from meetingsvc.online.models import BridgePoint
 from tests.online.conftest import PAST_DAY
@@ -401,7 +402,7 @@ def test_actual_figures_before_the_meeting_starts_are_refused_on_the_pages(clien
     login_as("technician")
     meeting = online_meeting()  # next week
     point = add_points(meeting, city["districts"][:1], planned=20)[0]
-    start = f"08:00 {meeting.start_at.astimezone(__import__('zoneinfo').ZoneInfo('Asia/Ho_Chi_Minh')):%d/%m/%Y}"
+    start = f"08:00 {to_local(meeting.start_at):%d/%m/%Y}"
     page = client.get(f"/online/meetings/{meeting.id}/attendance").get_data(as_text=True)
     assert start in page and "<fieldset class=\"plain\" disabled>" in page
     response = client.post(f"/online/meetings/{meeting.id}/attendance", data={f"actual-{point.id}": "18"})
