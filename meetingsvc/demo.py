@@ -1,9 +1,12 @@
 """Demo data: a believable city office to try the app with (`flask demo load`).
 
 The directory (Hanoi's units before and after the 2025 reorganisation, leaders, rooms) comes from
-directory.seed; this module adds the accounts and a year of meetings of every kind around today, with
-attendees, bridge points, recurring briefings, cancellations, postponements and a few classified meetings.
-It is for trying the app, not tuned to any figure.
+directory.seed; this module adds the accounts and the meetings of last year and this year, of every kind, with
+attendees, bridge points, recurring briefings, cancellations, postponements and a few classified meetings
+(last year too, so that reports compare with a year earlier). Every meeting names only units that existed on
+its date: the departments merged on 01/03/2025 before, their successors after; the district-level units as
+bridge points until 30/06/2025, the new wards and communes after. It is for trying the app, not tuned to any
+figure.
 """
 
 import random
@@ -62,16 +65,43 @@ def _at(day: date, hhmm: str) -> datetime:
 
 
 class _Calendar:
-    """In-memory occupancy while generating, so that the generated year respects the no-overlap guarantees."""
+    """In-memory occupancy while generating, so that the generated year respects the no-overlap guarantees.
+
+    Keys carry the local day: meetings of different days never overlap, and each check stays short.
+    """
 
     def __init__(self):
-        self.busy: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
+        self.busy: dict[tuple, list[tuple[datetime, datetime]]] = {}
 
     def free(self, key, start, end) -> bool:
         return all(end <= s or e <= start for s, e in self.busy.get(key, []))
 
     def take(self, key, start, end) -> None:
         self.busy.setdefault(key, []).append((start, end))
+
+
+class _UnitsOn:
+    """The directory's units and staff as they were on a day, from one load (the generator asks every day)."""
+
+    def __init__(self):
+        self.units = db.session.scalars(sa.select(Unit).where(Unit.is_active.is_(True))
+                                        .order_by(Unit.sort_order, Unit.name, Unit.code)).all()
+        self.staff = db.session.scalars(sa.select(Person).where(Person.is_leader.is_(False),
+                                                                Person.is_active.is_(True))
+                                        .order_by(Person.id)).all()
+        self._cache: dict[tuple, list] = {}
+
+    def __call__(self, day: date, kinds: tuple[str, ...]) -> list[Unit]:
+        key = (day, kinds)
+        if key not in self._cache:
+            self._cache[key] = [u for u in self.units if u.kind in kinds and u.is_valid_on(day)]
+        return self._cache[key]
+
+    def staff_on(self, day: date) -> list[Person]:
+        key = (day, "staff")
+        if key not in self._cache:
+            self._cache[key] = [p for p in self.staff if p.unit is None or p.unit.is_valid_on(day)]
+        return self._cache[key]
 
 
 def _ensure_directory() -> None:
@@ -100,7 +130,8 @@ def _status_for(start: datetime, now: datetime, rng: random.Random) -> str:
 
 
 def generate_meetings(first: date, last: date, seed: int = 2026) -> int:
-    """A year of a city's leaders' meetings between `first` and `last` (local dates); returns how many."""
+    """A city's leaders' meetings between `first` and `last` (local dates), each naming only units valid on its
+    date; returns how many."""
     rng = random.Random(seed)
     leaders = db.session.scalars(sa.select(Person).where(Person.is_leader.is_(True), Person.is_active.is_(True))
                                  .order_by(Person.leader_rank)).all()
@@ -108,26 +139,19 @@ def generate_meetings(first: date, last: date, seed: int = 2026) -> int:
         raise click.ClickException("no leaders in the directory: load it first")
     chairman = leaders[0]
     rooms = db.session.scalars(sa.select(Room).where(Room.is_active.is_(True)).order_by(Room.capacity.desc())).all()
-    departments = db.session.scalars(sa.select(Unit).where(Unit.kind == "department", Unit.is_active.is_(True))).all()
-    staff = db.session.scalars(sa.select(Person).where(Person.is_leader.is_(False), Person.is_active.is_(True))).all()
+    units_on = _UnitsOn()
     now = datetime.now().astimezone()
     occupancy = _Calendar()
     created = 0
-
-    def units_on(day: date, kinds: tuple[str, ...]) -> list[Unit]:
-        return db.session.scalars(sa.select(Unit).where(
-            Unit.kind.in_(kinds), Unit.is_active.is_(True),
-            sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= day),
-            sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= day))).all()
 
     def add(day, start, end, **fields) -> Meeting | None:
         nonlocal created
         start_at, end_at = _at(day, start), _at(day, end)
         room = fields.get("room")
         chair = fields.get("chair")
-        if room is not None and not occupancy.free(("room", room.id), start_at, end_at):
+        if room is not None and not occupancy.free(("room", room.id, day), start_at, end_at):
             fields["room"], fields["location"] = None, fields.get("location") or "Trụ sở đơn vị chủ trì"
-        if chair is not None and not occupancy.free(("chair", chair.id), start_at, end_at):
+        if chair is not None and not occupancy.free(("chair", chair.id, day), start_at, end_at):
             return None
         status = fields.pop("status", None) or _status_for(start_at, now, rng)
         meeting = Meeting(start_at=start_at, end_at=end_at, status=status,
@@ -135,9 +159,9 @@ def generate_meetings(first: date, last: date, seed: int = 2026) -> int:
                           **fields)
         if status in ("draft", "scheduled", "held"):
             if meeting.room is not None:
-                occupancy.take(("room", meeting.room.id), start_at, end_at)
+                occupancy.take(("room", meeting.room.id, day), start_at, end_at)
             if chair is not None:
-                occupancy.take(("chair", chair.id), start_at, end_at)
+                occupancy.take(("chair", chair.id, day), start_at, end_at)
         if status == "postponed":
             meeting.status_reason = "Lãnh đạo bận công tác đột xuất"
         if status == "cancelled":
@@ -167,6 +191,8 @@ def generate_meetings(first: date, last: date, seed: int = 2026) -> int:
         if not is_working_day(day):
             day += timedelta(days=1)
             continue
+        departments = units_on(day, ("department",))
+        staff = units_on.staff_on(day)
         # Monthly regular PC session: the last working Thursday-ish of the month.
         if day.weekday() == 3 and (day + timedelta(days=7)).month != day.month:
             session = add(day, "08:00", "17:00", title=f"Phiên họp UBND Thành phố thường kỳ tháng {day.month:02d} năm {day.year}",
@@ -257,13 +283,13 @@ def database_is_empty() -> bool:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
 @click.option("--password", envvar="MEETINGSVC_DEMO_PASSWORD", default="demo-2026", show_default=True)
 def load(if_empty, password):
-    """Load the demo office: directory, accounts, a year of meetings around today."""
+    """Load the demo office: directory, accounts, the meetings of last year and this year."""
     if if_empty and not database_is_empty():
         click.echo("The database has data already; demo data not loaded.")
         return
     _ensure_directory()
     _ensure_accounts(password)
     today = local_today()
-    count = generate_meetings(date(today.year, 1, 1), date(today.year, 12, 31))
+    count = generate_meetings(date(today.year - 1, 1, 1), date(today.year, 12, 31))
     _publish_current_weeks(today)
     click.echo(f"Demo office loaded: {count} meetings. Logins: {', '.join(a[0] for a in ACCOUNTS)} / {password}")
