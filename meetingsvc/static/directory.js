@@ -3,9 +3,10 @@
   "use strict";
   var box = document.getElementById("import-progress");
 
-  function busy(form) {
+  function busy(form, quiet) {
     var buttons = form.querySelectorAll("button[type=submit]");
     for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
+    if (quiet) { return; }  // the progress box below says what is happening
     var note = document.createElement("p");
     note.className = "meta directory-busy";
     note.setAttribute("aria-live", "polite");
@@ -23,7 +24,7 @@
       var text = box.querySelector("p");
       var meter = box.querySelector(".progress");
       box.hidden = false;
-      busy(upload);
+      busy(upload, true);
       var xhr = new XMLHttpRequest();
       xhr.open("POST", upload.action || window.location.href);
       xhr.upload.addEventListener("progress", function (e) {

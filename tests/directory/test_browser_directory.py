@@ -87,6 +87,34 @@ def test_admin_imports_units_with_progress_preview_and_confirm(page, create_user
     page.wait_for_selector("#import-errors")
     assert "NOPE" in page.locator("#import-errors").inner_text()
     assert page.locator("#confirm-form").count() == 0
+    # a bigger file over a slow upload: the progress bar shows how far the upload is while it runs
+    big = tmp_path / "units-big.csv"
+    big.write_text("code,name,kind,parent_code\n01,Thành phố Hà Nội,city,\n" + "".join(
+        f"T{n:05d},Đơn vị thử nghiệm số {n:05d},other,01\n" for n in range(1500)), encoding="utf-8")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
+                                                  "uploadThroughput": 24 * 1024})
+    page.goto("/directory/import")
+    page.set_input_files("#file", str(big))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_function("""() => {
+        const box = document.getElementById('import-progress');
+        const meter = box && box.querySelector('.progress');
+        const pct = meter ? Number(meter.getAttribute('aria-valuenow')) : 0;
+        return box && !box.hidden && pct > 0 && pct < 100
+            && box.querySelector('p').textContent.trim() === pct + '%'
+            && box.querySelector('.progress > span').style.width === pct + '%';
+    }""", timeout=20000)
+    screenshot(page, "directory-import-progress")
+    assert page.locator("#import-form button[type=submit]").is_disabled()
+    page.wait_for_selector("#confirm-form", timeout=30000)
+    assert "1501" in page.locator("#import-summary").inner_text()
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    db.session.rollback()
+    assert db.session.query(Unit).count() == 0
+
     page.goto("/directory/import")
     page.set_input_files("#file", str(good))
     page.click("#import-form button[type=submit]")
