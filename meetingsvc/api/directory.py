@@ -1,7 +1,16 @@
-"""Directory API: units, people, rooms (read for everyone signed in; POST and PATCH for admins)."""
+"""Directory API: units, people, rooms (read for everyone signed in; POST and PATCH for admins).
+
+Errors are JSON in the request's language (the account's, Vietnamese by default), field by field (400 for
+invalid fields and 409 for a duplicate code or name come from api.common's handlers of the services' errors). Booleans
+(is_active, is_leader, is_bookable) must be JSON true or false: text such as "true" or "banana" is a 400 naming
+the field. PATCH {"is_leader": false} also clears leader_role and leader_rank (giving either with it is a 400,
+as on creation). A PATCH that deactivates answers with "warnings": what still relies on the row (upcoming
+meetings, sub-units, people), which deactivating does not change.
+"""
 
 import sqlalchemy as sa
 from flask import abort, jsonify, request
+from flask_babel import gettext
 
 from meetingsvc.api import bp
 from meetingsvc.api.common import api_roles, date_param, error, int_param, json_body
@@ -41,6 +50,10 @@ def group_json(group: UnitGroup) -> dict:
             "unit_ids": [u.id for u in group.units]}
 
 
+def _fail(status: int, message: str, **fields):
+    abort(error(status, message, **({"fields": fields} if fields else {})))
+
+
 def _active_filter(column):
     raw = (request.args.get("active") or "true").lower()
     if raw in ("true", "1", "yes"):
@@ -49,13 +62,16 @@ def _active_filter(column):
         return column.is_(False)
     if raw == "all":
         return sa.true()
-    abort(error(400, "'active' must be true, false or all.", fields={"active": "true, false or all"}))
+    _fail(400, gettext("'active' must be true, false or all."), active=gettext("true, false or all"))
 
 
 def _get_or_404(model, object_id):
     obj = db.session.get(model, object_id)
     if obj is None:
-        abort(error(404, f"No {model.__tablename__[:-1] if model is not Person else 'person'} with id {object_id}."))
+        messages = {Unit: gettext("No unit with id %(id)s.", id=object_id),
+                    Person: gettext("No person with id %(id)s.", id=object_id),
+                    Room: gettext("No room with id %(id)s.", id=object_id)}
+        _fail(404, messages[model])
     return obj
 
 
@@ -64,7 +80,18 @@ def _commit():
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        abort(error(409, "The change clashes with an existing row (duplicate code or name)."))
+        _fail(409, gettext("The change clashes with an existing row (duplicate code or name)."))
+
+
+def _patched(obj, data: dict, update, as_json):
+    """Apply a PATCH; a deactivation answers with what still relies on the row."""
+    warnings = services.deactivation_warnings(obj) if data.get("is_active") is False and obj.is_active else []
+    update(obj, data, partial=True)
+    _commit()
+    body = as_json(obj)
+    if warnings:
+        body["warnings"] = warnings
+    return jsonify(body)
 
 
 @bp.route("/units")
@@ -81,6 +108,7 @@ def list_units():
         query = query.where(sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= on_date),
                             sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= on_date))
     units = db.session.scalars(query.order_by(Unit.sort_order, Unit.name, Unit.code)).all()
+    services.load_successors(units)
     return jsonify(units=[unit_json(u) for u in units])
 
 
@@ -103,10 +131,7 @@ def create_unit():
 @bp.route("/units/<int:unit_id>", methods=["PATCH"])
 @api_roles("admin")
 def patch_unit(unit_id):
-    unit = _get_or_404(Unit, unit_id)
-    services.update_unit(unit, json_body(), partial=True)
-    _commit()
-    return jsonify(unit_json(unit))
+    return _patched(_get_or_404(Unit, unit_id), json_body(), services.update_unit, unit_json)
 
 
 @bp.route("/people")
@@ -139,10 +164,7 @@ def create_person():
 @bp.route("/people/<int:person_id>", methods=["PATCH"])
 @api_roles("admin")
 def patch_person(person_id):
-    person = _get_or_404(Person, person_id)
-    services.update_person(person, json_body(), partial=True)
-    _commit()
-    return jsonify(person_json(person))
+    return _patched(_get_or_404(Person, person_id), json_body(), services.update_person, person_json)
 
 
 @bp.route("/rooms")
@@ -173,10 +195,7 @@ def create_room():
 @bp.route("/rooms/<int:room_id>", methods=["PATCH"])
 @api_roles("admin")
 def patch_room(room_id):
-    room = _get_or_404(Room, room_id)
-    services.update_room(room, json_body(), partial=True)
-    _commit()
-    return jsonify(room_json(room))
+    return _patched(_get_or_404(Room, room_id), json_body(), services.update_room, room_json)
 
 
 @bp.route("/unit-groups")
@@ -218,6 +237,9 @@ def _item(tag, schema, id_name, create_schema):
             "200": {"description": "OK", "content": {"application/json": {"schema": ref}}},
             "404": {"description": "Not found", **_ERR}}},
         "patch": {"tags": [tag], "summary": "Change some fields (admins); is_active false deactivates",
+                  "description": "Booleans are JSON true/false (text is a 400 naming the field). is_leader false "
+                                 "clears leader_role and leader_rank. A deactivation answers with \"warnings\": "
+                                 "what still relies on the row (upcoming meetings, sub-units, people).",
                   "parameters": [_id(id_name)], "requestBody": {"required": True, "content": {
                       "application/json": {"schema": {"$ref": f"#/components/schemas/{create_schema}"}}}},
                   "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": ref}}},

@@ -9,6 +9,7 @@ import secrets
 import sqlalchemy as sa
 
 from meetingsvc.auth import services as auth_services
+from meetingsvc.auth.history import summary
 from meetingsvc.auth.models import CLASSIFICATIONS, ROLES, ApiToken, User
 from meetingsvc.core.audit import record
 from meetingsvc.core.errors import ValidationError
@@ -80,7 +81,7 @@ def create_user(data: dict, acting: User | None = None) -> User:
     password = check_password(data.get("password"))
     user = auth_services.create_user(values.pop("username"), password, **values)
     db.session.flush()
-    record("create", user, summary=_("Account %(name)s added", name=user.username), after=user_snapshot(user))
+    record("create", user, summary=summary("users", "create", name=user.username), after=user_snapshot(user))
     return user
 
 
@@ -91,7 +92,7 @@ def update_user(user: User, data: dict, acting: User | None = None) -> User:
     db.session.flush()
     after = user_snapshot(user)
     if after != before:
-        record("update", user, summary=_("Account %(name)s changed", name=user.username), before=before, after=after)
+        record("update", user, summary=summary("users", "update", name=user.username), before=before, after=after)
     return user
 
 
@@ -99,7 +100,7 @@ def reset_password(user: User, new_password: str | None = None) -> str:
     """Set the given password, or a random one; returns it (shown once to the admin)."""
     password = check_password(new_password) if new_password else secrets.token_urlsafe(9)
     user.set_password(password)
-    record("reset_password", user, summary=_("Password of %(name)s reset", name=user.username))
+    record("reset_password", user, summary=summary("users", "reset_password", name=user.username))
     return password
 
 
@@ -110,10 +111,9 @@ def set_user_active(user: User, active: bool, acting: User | None = None) -> Use
         return user
     before = user_snapshot(user)
     user.is_active_account = active
-    record("activate" if active else "deactivate", user,
-           summary=(_("Account %(name)s reactivated", name=user.username) if active
-                    else _("Account %(name)s deactivated", name=user.username)),
-           before=before, after=user_snapshot(user))
+    action = "activate" if active else "deactivate"
+    record(action, user, summary=summary("users", action, name=user.username), before=before,
+           after=user_snapshot(user))
     return user
 
 
@@ -139,16 +139,16 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
         raise ValidationError({"name": _("At most %(n)d characters.", n=120)})
     token, secret = auth_services.create_api_token(user, name)
     db.session.flush()
-    record("create", token, summary=_("API token %(name)s created for %(user)s", name=name, user=user.username),
-           after={"name": name, "prefix": token.prefix, "user_id": user.id})
+    record("create", token, summary=summary("api_tokens", "create", name=name, user=user.username),
+           after={"name": name, "prefix": token.prefix, "user_id": user.id, "user": user.username})
     return token, secret
 
 
 def revoke_token(token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         auth_services.revoke_api_token(token)
-        record("revoke", token, summary=_("API token %(name)s revoked", name=token.name),
-               before={"revoked": False}, after={"revoked": True})
+        record("revoke", token, summary=summary("api_tokens", "revoke", name=token.name),
+               before={"revoked": False}, after={"revoked": True, "name": token.name})
     return token
 
 

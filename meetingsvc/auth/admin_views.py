@@ -8,8 +8,9 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from meetingsvc.auth import admin_services
+from meetingsvc.auth.history import LANGUAGES
 from meetingsvc.auth.models import CLASSIFICATIONS, ROLES, ApiToken, User
-from meetingsvc.core.audit import history
+from meetingsvc.core.audit import describe, history
 from meetingsvc.core.auth import roles_required
 from meetingsvc.core.errors import ValidationError
 from meetingsvc.directory import services as directory_services
@@ -19,16 +20,14 @@ from meetingsvc.extensions import db
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
-LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
-
 
 class UserForm(FlaskForm):
     username = StringField(_l("Login name"), validators=[InputRequired(), Length(max=64)])
     display_name = StringField(_l("Display name"), validators=[Length(max=120)])
-    role = SelectField(_l("Role"), choices=[(k, v) for k, v in ROLES.items()], validate_choice=False)
+    role = SelectField(_l("Account role"), choices=[(k, v) for k, v in ROLES.items()], validate_choice=False)
     clearance = SelectField(_l("Clearance"), choices=[(k, v) for k, v in CLASSIFICATIONS.items()],
                             default="internal", validate_choice=False)
-    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()), validate_choice=False)
+    language = SelectField(_l("Language of the pages"), choices=list(LANGUAGES.items()), validate_choice=False)
     person_id = SelectField(_l("Linked person"), choices=[], validate_choice=False)
     password = PasswordField(_l("Password"))
 
@@ -93,7 +92,7 @@ def _user_form_page(user: User | None):
                 user = db.session.get(User, user.id) if user is not None and user.id else None
         status = 400
     return render_template("auth/users_form.html", form=form, user=user, password_form=PasswordForm(),
-                           history=history(user) if user else []), status
+                           history=describe(history(user)) if user else []), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

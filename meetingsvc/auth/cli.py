@@ -3,7 +3,10 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from meetingsvc.auth import services
+from meetingsvc.auth.admin_services import user_snapshot
+from meetingsvc.auth.history import summary
 from meetingsvc.auth.models import CLASSIFICATIONS, ROLES, User
+from meetingsvc.core.audit import record
 from meetingsvc.extensions import db
 
 user_cli = AppGroup("user", help="Manage accounts.")
@@ -22,7 +25,9 @@ def create_user(username, role, clearance, language, password):
         raise click.ClickException(f"user {username!r} exists already")
     if len(password) < 8:
         raise click.ClickException("the password needs at least 8 characters")
-    services.create_user(username, password, role=role, clearance=clearance, language=language)
+    user = services.create_user(username, password, role=role, clearance=clearance, language=language)
+    db.session.flush()
+    record("create", user, summary=summary("users", "create", name=user.username), after=user_snapshot(user))
     db.session.commit()
     click.echo(f"created {username} ({role})")
 
@@ -35,6 +40,9 @@ def create_token(username, name):
     user = db.session.scalar(sa.select(User).where(User.username == username.lower()))
     if user is None:
         raise click.ClickException(f"no user {username!r}")
-    _, secret = services.create_api_token(user, name)
+    token, secret = services.create_api_token(user, name)
+    db.session.flush()
+    record("create", token, summary=summary("api_tokens", "create", name=token.name, user=user.username),
+           after={"name": token.name, "prefix": token.prefix, "user_id": user.id, "user": user.username})
     db.session.commit()
     click.echo(secret)

@@ -6,14 +6,15 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from meetingsvc.core.forms import DayField
 from meetingsvc.directory.models import LEADER_ROLES, UNIT_KINDS
 
 
 class UnitForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[InputRequired(), Length(max=32)])
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    code = StringField(_l("Unit code"), validators=[InputRequired(), Length(max=32)])
+    name = StringField(_l("Unit name"), validators=[InputRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Length(max=80)])
-    kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in UNIT_KINDS.items()], validate_choice=False)
+    kind = SelectField(_l("Unit kind"), choices=[(k, v) for k, v in UNIT_KINDS.items()], validate_choice=False)
     parent_id = SelectField(_l("Parent unit"), choices=[], validate_choice=False)
     valid_from = StringField(_l("Valid from"))
     valid_to = StringField(_l("Valid until"))
@@ -36,8 +37,8 @@ class MoveForm(FlaskForm):
 
 class PersonForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=120)])
-    title = StringField(_l("Title"), validators=[Length(max=160)])
-    unit_id = SelectField(_l("Unit"), choices=[], validate_choice=False)
+    title = StringField(_l("Job title"), validators=[Length(max=160)])
+    unit_id = SelectField(_l("Unit they work in"), choices=[], validate_choice=False)
     email = StringField(_l("Email"), validators=[Length(max=254)], render_kw={"type": "email"})
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     is_leader = BooleanField(_l("Leader of the People's Committee"))
@@ -54,7 +55,7 @@ class PersonForm(FlaskForm):
 
 
 class RoomForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Room name"), validators=[InputRequired(), Length(max=120)])
     building = StringField(_l("Building"), validators=[Length(max=160)])
     capacity = StringField(_l("Capacity (seats)"), validators=[InputRequired()], render_kw={"type": "number", "min": 1})
     equipment = TextAreaField(_l("Equipment (one item per line)"))
@@ -68,17 +69,20 @@ class RoomForm(FlaskForm):
 
 
 class GroupForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=160)])
+    name = StringField(_l("Group name"), validators=[InputRequired(), Length(max=160)])
     description = TextAreaField(_l("Description"))
-    unit_ids = SelectMultipleField(_l("Units"), choices=[], validate_choice=False, render_kw={"size": 12})
-    rule_kind = SelectField(_l("Add all current units of this kind"),
+    unit_ids = SelectMultipleField(_l("Units of the group"), choices=[], validate_choice=False,
+                                   render_kw={"size": 14})
+    rule_kind = SelectField(_l("Add all units of this kind"),
                             choices=[("", "—")] + [(k, v) for k, v in UNIT_KINDS.items()], validate_choice=False)
-    rule_parent_id = SelectField(_l("Add all current sub-units of"), choices=[], validate_choice=False)
+    rule_parent_id = SelectField(_l("Add all direct sub-units of"), choices=[], validate_choice=False)
+    rule_on_date = DayField(_l("Units valid on"))
 
     def service_data(self) -> dict:
         return {"name": self.name.data, "description": self.description.data,
                 "unit_ids": [u for u in (self.unit_ids.data or []) if u],
-                "rule_kind": self.rule_kind.data or None, "rule_parent_id": self.rule_parent_id.data or None}
+                "rule_kind": self.rule_kind.data or None, "rule_parent_id": self.rule_parent_id.data or None,
+                "rule_on_date": self.rule_on_date.data}
 
 
 class ImportForm(FlaskForm):

@@ -2,26 +2,60 @@
 
 Nothing that meetings refer to is deleted: units, people, rooms and groups are deactivated, disappear from
 pickers (the active_* functions) and stay as they were in past meetings and reports. Every change is written
-to the audit log with what it was before and after. Bad input raises ValidationError (nothing written); a
-duplicate code or name raises DuplicateError (a ConflictError, 409 in the API).
+to the audit log with what it was before and after (codes and ids; directory.history renders them). Bad input
+raises ValidationError (nothing written); a duplicate code or name raises DuplicateError (a ConflictError, 409
+in the API). Booleans (is_active, is_leader, is_bookable) are true or false, never text.
+
+For reports that group by the unit "as it was" or "as it is now" (two queries each, whatever the number of units;
+see directory.lineage):
+- current_successors_of(unit_ids, day=None) -> {id: [Unit]}: what each unit had become on `day` (default today),
+  following successors through every merger or split; a unit still valid, or ended without successors, maps to
+  itself. current_successors(unit, day) and current_unit(unit, day) answer for one unit.
+- all_predecessors_of(unit_ids) -> {id: [Unit]}: every unit each one was formed from, transitively (not itself).
+- unit_as_of(unit, day): the unit that stood for `unit` on `day`.
+
+Selections of units for invitations and bridge points: units_for_selection(kind, parent_id, group_id, on_date)
+lists the active units valid on the date; select_units() with the same arguments also says which matching units
+were left out and why, so that an empty selection can be explained (explain_selection()).
 """
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import has_request_context
 from flask_babel import gettext
+from sqlalchemy.orm.attributes import set_committed_value
 
 from meetingsvc.core.audit import record
 from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.core.text import matches_all
 from meetingsvc.core.time import local_today, parse_day
-from meetingsvc.directory.models import LEADER_ROLES, UNIT_KINDS, Person, Room, Unit, UnitGroup
+from meetingsvc.directory.history import summary
+from meetingsvc.directory.lineage import (  # noqa: F401  (re-exported: reports and other domains import them here)
+    all_predecessors_of,
+    current_successors,
+    current_successors_of,
+    current_unit,
+    successor_links,
+    unit_as_of,
+)
+from meetingsvc.directory.models import (
+    LEADER_ROLES,
+    UNIT_KINDS,
+    Person,
+    Room,
+    Unit,
+    UnitGroup,
+    unit_group_members,
+)
 from meetingsvc.extensions import db
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+# A cell, form field or JSON value that means "clear the stored value" in an import (a blank cell keeps it).
+CLEAR = "-"
 
 
 def _(message: str, **values) -> str:
@@ -55,27 +89,103 @@ def _valid_on(day: date):
     )
 
 
-def units_for_selection(kind=None, parent_id: int | None = None, group_id: int | None = None,
-                        on_date: date | None = None) -> list[Unit]:
-    """Active units valid on `on_date` (default today), narrowed by kind(s), direct parent and/or saved group.
-
-    "all district-level units" = kind="district"; "all children of unit Y" = parent_id=Y; a saved group =
-    group_id (only its members that are still active and valid on the date). Ordered as the tree shows them.
-    """
-    day = on_date or local_today()
-    query = sa.select(Unit).where(Unit.is_active.is_(True), _valid_on(day))
+def _selection_query(kind=None, parent_id: int | None = None, group_id: int | None = None):
+    query = sa.select(Unit)
     kinds = _kinds(kind)
     if kinds:
         query = query.where(Unit.kind.in_(kinds))
     if parent_id is not None:
         query = query.where(Unit.parent_id == parent_id)
     if group_id is not None:
-        from meetingsvc.directory.models import unit_group_members
-
         query = query.where(Unit.id.in_(
             sa.select(unit_group_members.c.unit_id).where(unit_group_members.c.group_id == group_id)
         ))
-    return list(db.session.scalars(query.order_by(Unit.sort_order, Unit.name, Unit.code)))
+    return query.order_by(Unit.sort_order, Unit.name, Unit.code)
+
+
+def units_for_selection(kind=None, parent_id: int | None = None, group_id: int | None = None,
+                        on_date: date | None = None) -> list[Unit]:
+    """Active units valid on `on_date` (default today), narrowed by kind(s), direct parent and/or saved group.
+
+    "all district-level units" = kind="district"; "all children of unit Y" = parent_id=Y; a saved group =
+    group_id (only its members that are still active and valid on the date). Ordered as the tree shows them.
+    When it finds nothing, select_units() with the same arguments says why.
+    """
+    day = on_date or local_today()
+    query = _selection_query(kind, parent_id, group_id).where(Unit.is_active.is_(True), _valid_on(day))
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class Selection:
+    """What a selection found on a day, and the matching units it left out with the reason for each.
+
+    Reasons: "ended" (valid_to before the day), "not_yet" (valid_from after it), "inactive" (deactivated).
+    `reason` sums up an empty selection: "nothing_matches" (no unit of that kind/parent/group at all), or the
+    reason shared by the units left out, or "mixed".
+    """
+
+    on_date: date
+    units: list[Unit] = field(default_factory=list)
+    left_out: list[tuple[Unit, str]] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str | None:
+        if self.units:
+            return None
+        reasons = {why for _unit, why in self.left_out}
+        if not reasons:
+            return "nothing_matches"
+        return reasons.pop() if len(reasons) == 1 else "mixed"
+
+    @property
+    def last_valid_to(self) -> date | None:
+        days = [u.valid_to for u, why in self.left_out if why == "ended"]
+        return max(days) if days else None
+
+    @property
+    def first_valid_from(self) -> date | None:
+        days = [u.valid_from for u, why in self.left_out if why == "not_yet"]
+        return min(days) if days else None
+
+
+def select_units(kind=None, parent_id: int | None = None, group_id: int | None = None,
+                 on_date: date | None = None) -> Selection:
+    """units_for_selection() (same arguments, same units in the same order) with what it left out and why."""
+    day = on_date or local_today()
+    selection = Selection(on_date=day)
+    for unit in db.session.scalars(_selection_query(kind, parent_id, group_id)):
+        if not unit.is_active:
+            selection.left_out.append((unit, "inactive"))
+        elif unit.valid_to is not None and unit.valid_to < day:
+            selection.left_out.append((unit, "ended"))
+        elif unit.valid_from is not None and unit.valid_from > day:
+            selection.left_out.append((unit, "not_yet"))
+        else:
+            selection.units.append(unit)
+    return selection
+
+
+def explain_selection(selection: Selection) -> str | None:
+    """Why a selection is empty, in the reader's language (None when it found units)."""
+    from meetingsvc.core.i18n import format_day
+
+    day = format_day(selection.on_date)
+    reason = selection.reason
+    if reason is None:
+        return None
+    if reason == "nothing_matches":
+        return _("No unit matches this selection.")
+    if reason == "ended":
+        return _("None of the %(n)d matching units exists on %(day)s: they ended by %(last)s.",
+                 n=len(selection.left_out), day=day, last=format_day(selection.last_valid_to))
+    if reason == "not_yet":
+        return _("None of the %(n)d matching units exists yet on %(day)s: the first starts on %(first)s.",
+                 n=len(selection.left_out), day=day, first=format_day(selection.first_valid_from))
+    if reason == "inactive":
+        return _("The %(n)d matching units are deactivated.", n=len(selection.left_out))
+    return _("None of the %(n)d matching units is in use on %(day)s (ended, not yet formed or deactivated).",
+             n=len(selection.left_out), day=day)
 
 
 def active_units(kind=None, on_date: date | None = None, q: str | None = None) -> list[Unit]:
@@ -108,58 +218,6 @@ def active_groups() -> list[UnitGroup]:
     return list(db.session.scalars(
         sa.select(UnitGroup).where(UnitGroup.is_active.is_(True)).order_by(UnitGroup.name)
     ))
-
-
-# ---- history: the unit as it was, the unit as it is now --------------------------------------------------
-
-
-def unit_as_of(unit: Unit, day: date) -> Unit:
-    """The unit that stood for `unit` on `day`.
-
-    A meeting's attendee or bridge point keeps the unit it named on the meeting's date, so for grouping "as it
-    was" this is normally the unit itself; if `day` is after the unit ended, follow its successors to the one
-    valid on that day (the first by order when it was split).
-    """
-    if unit.is_valid_on(day):
-        return unit
-    if unit.valid_to is not None and day > unit.valid_to:
-        seen, frontier = {unit.id}, list(unit.successors)
-        while frontier:
-            ordered = sorted(frontier, key=lambda u: (u.sort_order, u.code))
-            for candidate in ordered:
-                if candidate.is_valid_on(day):
-                    return candidate
-            seen.update(u.id for u in ordered)
-            frontier = [s for u in ordered for s in u.successors if s.id not in seen]
-    return unit
-
-
-def current_successors(unit: Unit, day: date | None = None) -> list[Unit]:
-    """Today's units (or `day`'s) that `unit` became: itself while valid, else its successors followed through
-    every later merge, e.g. Quận Ba Đình (until 30/06/2025) -> Phường Ba Đình, Phường Ngọc Hà, Phường Giảng Võ.
-    An ended unit without successors answers itself so that reports keep its row.
-    """
-    day = day or local_today()
-    if unit.is_valid_on(day) or not unit.successors:
-        return [unit]
-    found, seen, frontier = [], {unit.id}, list(unit.successors)
-    while frontier:
-        following = []
-        for candidate in frontier:
-            if candidate.id in seen:
-                continue
-            seen.add(candidate.id)
-            if candidate.is_valid_on(day) or not candidate.successors:
-                found.append(candidate)
-            else:
-                following.extend(candidate.successors)
-        frontier = following
-    return sorted(found, key=lambda u: (u.sort_order, u.name, u.code))
-
-
-def current_unit(unit: Unit, day: date | None = None) -> Unit:
-    """One unit for "as it is now" grouping: the first of current_successors()."""
-    return current_successors(unit, day)[0]
 
 
 # ---- units -----------------------------------------------------------------------------------------------
@@ -224,11 +282,14 @@ def _clean_int(data: dict, key: str, errors: dict, *, minimum: int | None = None
     return number
 
 
-def _clean_bool(data: dict, key: str, default: bool) -> bool:
+def _clean_bool(data: dict, key: str, errors: dict, default: bool | None = None) -> bool | None:
+    """True or false as given, else an error on `key`: text such as "true", "yes" or "banana" is refused alike,
+    so that the API, the forms and imports agree (forms and imports turn their own inputs into booleans)."""
     value = data.get(key, default)
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "y", "on", "x", "có", "co")
-    return bool(value)
+    if isinstance(value, bool):
+        return value
+    errors[key] = _("Must be true or false.")
+    return default
 
 
 def _unit_by_id(unit_id, field: str, errors: dict) -> Unit | None:
@@ -319,6 +380,8 @@ def _apply_unit(unit: Unit | None, data: dict, *, partial: bool) -> dict:
     valid_to = values.get("valid_to", unit.valid_to if unit and "valid_to" not in values else None)
     if valid_from and valid_to and valid_to < valid_from and "valid_to" not in errors:
         errors["valid_to"] = _("The end of validity is before its start.")
+    if "is_active" in data:
+        values["is_active"] = _clean_bool(data, "is_active", errors)
     if errors:
         raise ValidationError(errors)
     code = values.get("code")
@@ -331,12 +394,12 @@ def _apply_unit(unit: Unit | None, data: dict, *, partial: bool) -> dict:
 
 def create_unit(data: dict) -> Unit:
     values = _apply_unit(None, data, partial=False)
-    unit = Unit(is_active=_clean_bool(data, "is_active", True))
+    unit = Unit(is_active=True)
     for key, value in values.items():
         setattr(unit, key, value)
     db.session.add(unit)
     db.session.flush()
-    record("create", unit, summary=_("Unit %(name)s added", name=unit.name), after=unit_snapshot(unit))
+    record("create", unit, summary=summary("units", "create", name=unit.name), after=unit_snapshot(unit))
     return unit
 
 
@@ -345,13 +408,12 @@ def update_unit(unit: Unit, data: dict, *, partial: bool = True) -> Unit:
     values = _apply_unit(unit, data, partial=partial)
     for key, value in values.items():
         setattr(unit, key, value)
-    if "is_active" in data:
-        unit.is_active = _clean_bool(data, "is_active", unit.is_active)
     db.session.flush()
     after = unit_snapshot(unit)
     if after != before:
-        action = "move" if set(k for k in after if after[k] != before[k]) == {"parent_id"} else "update"
-        record(action, unit, summary=_("Unit %(name)s changed", name=unit.name), before=before, after=after)
+        changed = {k for k in after if after[k] != before[k]}
+        action = "move" if changed == {"parent_id"} else "update"
+        record(action, unit, summary=summary("units", action, name=unit.name), before=before, after=after)
     return unit
 
 
@@ -364,10 +426,8 @@ def set_unit_active(unit: Unit, active: bool) -> Unit:
         return unit
     before = unit_snapshot(unit)
     unit.is_active = active
-    record("activate" if active else "deactivate", unit,
-           summary=(_("Unit %(name)s reactivated", name=unit.name) if active
-                    else _("Unit %(name)s deactivated", name=unit.name)),
-           before=before, after=unit_snapshot(unit))
+    action = "activate" if active else "deactivate"
+    record(action, unit, summary=summary("units", action, name=unit.name), before=before, after=unit_snapshot(unit))
     return unit
 
 
@@ -392,23 +452,49 @@ def merge_units(predecessors: list[Unit], successor: Unit, on_date: date) -> Uni
     return successor
 
 
-def unit_tree(*, include_former: bool = False, q: str | None = None, on_date: date | None = None) -> list[tuple[Unit, int]]:
+def load_successors(units: list[Unit]) -> None:
+    """Fill `successors` and `predecessors` of these units from one query (their linked units must be among them
+    or already loaded), so that a page listing many units does not look them up one by one."""
+    forward, backward = successor_links()
+    by_id = {u.id: u for u in units}
+    missing = {i for ids in list(forward.values()) + list(backward.values()) for i in ids} - set(by_id)
+    if missing:
+        by_id.update({u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(sorted(missing))))})
+
+    def ordered(ids):
+        return sorted((by_id[i] for i in ids), key=lambda u: (u.sort_order, u.name, u.code))
+
+    for unit in units:
+        set_committed_value(unit, "successors", ordered(forward.get(unit.id, ())))
+        set_committed_value(unit, "predecessors", ordered(backward.get(unit.id, ())))
+
+
+def unit_tree(*, include_former: bool = False, q: str | None = None, on_date: date | None = None,
+              with_successors: bool = True) -> list[tuple[Unit, int]]:
     """(unit, depth) in tree order. Former units (inactive or no longer valid) only when asked for.
 
-    A search keeps the matching units and their ancestors so that the tree still reads.
+    A search keeps the matching units and their ancestors so that the tree still reads. A fixed number of
+    queries: the units, the successor links (unless with_successors=False) and, for a search, the matches.
     """
     day = on_date or local_today()
-    units = list(db.session.scalars(sa.select(Unit).order_by(Unit.sort_order, Unit.name, Unit.code)))
+    every = list(db.session.scalars(sa.select(Unit).order_by(Unit.sort_order, Unit.name, Unit.code)))
+    if with_successors:
+        load_successors(every)
+    parent_of = {u.id: u.parent_id for u in every}
+    units = every
     if not include_former:
         units = [u for u in units if u.is_active and (u.valid_to is None or u.valid_to >= day)]
     shown = {u.id for u in units}
     if q:
         matching = set(db.session.scalars(sa.select(Unit.id).where(matches_all(Unit.search_text, q))))
         keep = set()
-        by_id = {u.id: u for u in units}
         for uid in matching & shown:
-            keep.add(uid)
-            keep.update(a.id for a in by_id[uid].ancestors() if a.id in shown)
+            node, seen = uid, set()
+            while node is not None and node not in seen:
+                seen.add(node)
+                if node in shown:
+                    keep.add(node)
+                node = parent_of.get(node)
         units = [u for u in units if u.id in keep]
         shown = keep
     children: dict[int | None, list[Unit]] = {}
@@ -420,6 +506,21 @@ def unit_tree(*, include_former: bool = False, q: str | None = None, on_date: da
         unit, depth = stack.pop()
         out.append((unit, depth))
         stack.extend((c, depth + 1) for c in reversed(children.get(unit.id, [])))
+    return out
+
+
+def descendant_ids(unit: Unit) -> set[int]:
+    """Ids of every unit under `unit`, at any depth (one query)."""
+    rows = db.session.execute(sa.select(Unit.id, Unit.parent_id)).all()
+    children: dict[int, list[int]] = {}
+    for uid, parent_id in rows:
+        children.setdefault(parent_id, []).append(uid)
+    out, stack = set(), list(children.get(unit.id, []))
+    while stack:
+        uid = stack.pop()
+        if uid not in out:
+            out.add(uid)
+            stack.extend(children.get(uid, []))
     return out
 
 
@@ -477,7 +578,7 @@ def _apply_person(person: Person | None, data: dict, *, partial: bool) -> dict:
             errors["phone"] = _("A phone number has digits, spaces and + ( ) . - only.")
         values["phone"] = phone
     if "is_leader" in keys:
-        values["is_leader"] = _clean_bool(data, "is_leader", False)
+        values["is_leader"] = _clean_bool(data, "is_leader", errors, default=False)
     if "leader_role" in keys:
         role = data.get("leader_role") or None
         if role is not None and role not in LEADER_ROLES:
@@ -485,9 +586,17 @@ def _apply_person(person: Person | None, data: dict, *, partial: bool) -> dict:
         values["leader_role"] = role
     if "leader_rank" in keys:
         values["leader_rank"] = _clean_int(data, "leader_rank", errors, minimum=1)
+    if "is_active" in data:
+        values["is_active"] = _clean_bool(data, "is_active", errors)
     is_leader = values.get("is_leader", person.is_leader if person else False)
-    if not is_leader and values.get("leader_role"):
-        errors.setdefault("leader_role", _("Only a leader has a leader role."))
+    if not is_leader and "is_leader" not in errors:
+        # Someone who is not (or no longer) a leader has no leader role nor rank: given ones are refused, as on
+        # creation; stored ones are cleared when a change only says is_leader: false.
+        if values.get("leader_role"):
+            errors.setdefault("leader_role", _("Only a leader has a leader role."))
+        if values.get("leader_rank") is not None:
+            errors.setdefault("leader_rank", _("Only a leader has a rank order."))
+        values["leader_role"], values["leader_rank"] = None, None
     if errors:
         raise ValidationError(errors)
     return values
@@ -496,7 +605,7 @@ def _apply_person(person: Person | None, data: dict, *, partial: bool) -> dict:
 def create_person(data: dict, *, audit: bool = True) -> Person:
     """A new person; with audit=False the caller flushes and calls audit_created() (bulk loads: one flush)."""
     values = _apply_person(None, data, partial=False)
-    person = Person(is_active=_clean_bool(data, "is_active", True), **values)
+    person = Person(**{"is_active": True, **values})
     db.session.add(person)
     if audit:
         db.session.flush()
@@ -505,19 +614,19 @@ def create_person(data: dict, *, audit: bool = True) -> Person:
 
 
 def audit_created(person: Person) -> None:
-    record("create", person, summary=_("Person %(name)s added", name=person.full_name), after=person_snapshot(person))
+    record("create", person, summary=summary("people", "create", name=person.full_name),
+           after=person_snapshot(person))
 
 
 def update_person(person: Person, data: dict, *, partial: bool = True) -> Person:
     before = person_snapshot(person)
     for key, value in _apply_person(person, data, partial=partial).items():
         setattr(person, key, value)
-    if "is_active" in data:
-        person.is_active = _clean_bool(data, "is_active", person.is_active)
     db.session.flush()
     after = person_snapshot(person)
     if after != before:
-        record("update", person, summary=_("Person %(name)s changed", name=person.full_name), before=before, after=after)
+        record("update", person, summary=summary("people", "update", name=person.full_name), before=before,
+               after=after)
     return person
 
 
@@ -526,10 +635,9 @@ def set_person_active(person: Person, active: bool) -> Person:
         return person
     before = person_snapshot(person)
     person.is_active = active
-    record("activate" if active else "deactivate", person,
-           summary=(_("Person %(name)s reactivated", name=person.full_name) if active
-                    else _("Person %(name)s deactivated", name=person.full_name)),
-           before=before, after=person_snapshot(person))
+    action = "activate" if active else "deactivate"
+    record(action, person, summary=summary("people", action, name=person.full_name), before=before,
+           after=person_snapshot(person))
     return person
 
 
@@ -596,7 +704,9 @@ def _apply_room(room: Room | None, data: dict, *, partial: bool) -> dict:
         except ValueError:
             errors["equipment"] = _("Must be a list of items.")
     if "is_bookable" in keys:
-        values["is_bookable"] = _clean_bool(data, "is_bookable", True)
+        values["is_bookable"] = _clean_bool(data, "is_bookable", errors, default=True)
+    if "is_active" in data:
+        values["is_active"] = _clean_bool(data, "is_active", errors)
     if errors:
         raise ValidationError(errors)
     name = values.get("name")
@@ -630,12 +740,12 @@ def check_photo(content: bytes) -> str:
 def create_room(data: dict, photo: bytes | None = None) -> Room:
     values = _apply_room(None, data, partial=False)
     mimetype = check_photo(photo) if photo else None
-    room = Room(is_active=_clean_bool(data, "is_active", True), **values)
+    room = Room(**{"is_active": True, **values})
     if photo:
         room.photo, room.photo_mimetype = photo, mimetype
     db.session.add(room)
     db.session.flush()
-    record("create", room, summary=_("Room %(name)s added", name=room.name), after=room_snapshot(room))
+    record("create", room, summary=summary("rooms", "create", name=room.name), after=room_snapshot(room))
     return room
 
 
@@ -646,8 +756,6 @@ def update_room(room: Room, data: dict, *, partial: bool = True, photo: bytes | 
     mimetype = check_photo(photo) if photo else None
     for key, value in values.items():
         setattr(room, key, value)
-    if "is_active" in data:
-        room.is_active = _clean_bool(data, "is_active", room.is_active)
     if photo:
         room.photo, room.photo_mimetype = photo, mimetype
     elif remove_photo:
@@ -655,7 +763,7 @@ def update_room(room: Room, data: dict, *, partial: bool = True, photo: bytes | 
     db.session.flush()
     after = room_snapshot(room)
     if after != before or photo:
-        record("update", room, summary=_("Room %(name)s changed", name=room.name), before=before, after=after)
+        record("update", room, summary=summary("rooms", "update", name=room.name), before=before, after=after)
     return room
 
 
@@ -664,10 +772,8 @@ def set_room_active(room: Room, active: bool) -> Room:
         return room
     before = room_snapshot(room)
     room.is_active = active
-    record("activate" if active else "deactivate", room,
-           summary=(_("Room %(name)s reactivated", name=room.name) if active
-                    else _("Room %(name)s deactivated", name=room.name)),
-           before=before, after=room_snapshot(room))
+    action = "activate" if active else "deactivate"
+    record(action, room, summary=summary("rooms", action, name=room.name), before=before, after=room_snapshot(room))
     return room
 
 
@@ -707,11 +813,22 @@ def _apply_group(group: UnitGroup | None, data: dict) -> dict:
             ids.add(unit.id)
     kind, parent_id = data.get("rule_kind") or None, data.get("rule_parent_id") or None
     if kind and kind not in UNIT_KINDS:
-        errors["rule_kind"] = _("Choose one of: %(kinds)s.", kinds=", ".join(UNIT_KINDS))
+        errors["rule_kind"] = _("Choose one of: %(kinds)s.", kinds=", ".join(str(v) for v in UNIT_KINDS.values()))
     parent = _unit_by_id(parent_id, "rule_parent_id", errors) if parent_id else None
+    rule_day = _clean_date(data, "rule_on_date", errors)
     if (kind or parent) and not errors:
-        ids.update(u.id for u in units_for_selection(kind=kind, parent_id=parent.id if parent else None))
-    if not ids and "unit_ids" not in errors:
+        parent_id = parent.id if parent else None
+        if rule_day is None:  # every period: each use keeps the members valid on the meeting's date
+            found = list(db.session.scalars(_selection_query(kind, parent_id).where(Unit.is_active.is_(True))))
+            if not found:
+                errors["rule_kind" if kind else "rule_parent_id"] = _("No unit matches this selection.")
+        else:
+            selection = select_units(kind=kind, parent_id=parent_id, on_date=rule_day)
+            found = selection.units
+            if not found:
+                errors["rule_on_date"] = explain_selection(selection)
+        ids.update(u.id for u in found)
+    if not ids and not errors:
         errors["unit_ids"] = _("Choose at least one unit (or a rule that finds some).")
     if errors:
         raise ValidationError(errors)
@@ -723,12 +840,15 @@ def _apply_group(group: UnitGroup | None, data: dict) -> dict:
 
 
 def create_group(data: dict) -> UnitGroup:
-    """A saved group from picked unit_ids and/or a rule (rule_kind, rule_parent_id) resolved now."""
+    """A saved group from picked unit_ids and/or a rule: rule_kind and/or rule_parent_id (direct sub-units), with
+    rule_on_date: the units valid on that day, or, when empty, the units of every period (each use of the group,
+    through units_for_selection(group_id=..., on_date=the meeting's date), keeps those valid on that date).
+    Deactivated units are never added by a rule."""
     values = _apply_group(None, data)
     group = UnitGroup(**values)
     db.session.add(group)
     db.session.flush()
-    record("create", group, summary=_("Group %(name)s added", name=group.name), after=group_snapshot(group))
+    record("create", group, summary=summary("unit_groups", "create", name=group.name), after=group_snapshot(group))
     return group
 
 
@@ -739,7 +859,8 @@ def update_group(group: UnitGroup, data: dict) -> UnitGroup:
     db.session.flush()
     after = group_snapshot(group)
     if after != before:
-        record("update", group, summary=_("Group %(name)s changed", name=group.name), before=before, after=after)
+        record("update", group, summary=summary("unit_groups", "update", name=group.name), before=before,
+               after=after)
     return group
 
 
@@ -748,10 +869,9 @@ def set_group_active(group: UnitGroup, active: bool) -> UnitGroup:
         return group
     before = group_snapshot(group)
     group.is_active = active
-    record("activate" if active else "deactivate", group,
-           summary=(_("Group %(name)s reactivated", name=group.name) if active
-                    else _("Group %(name)s deactivated", name=group.name)),
-           before=before, after=group_snapshot(group))
+    action = "activate" if active else "deactivate"
+    record(action, group, summary=summary("unit_groups", action, name=group.name), before=before,
+           after=group_snapshot(group))
     return group
 
 
@@ -760,3 +880,58 @@ def all_groups(include_inactive: bool = False) -> list[UnitGroup]:
     if not include_inactive:
         query = query.where(UnitGroup.is_active.is_(True))
     return list(db.session.scalars(query.order_by(UnitGroup.name)))
+
+
+# ---- what deactivating leaves behind (warned, not refused) -----------------------------------------------
+
+UPCOMING_STATUSES = ("draft", "scheduled", "postponed")
+
+
+def _upcoming(condition, now: datetime | None) -> tuple[int, datetime | None]:
+    from meetingsvc.core.db import utcnow
+    from meetingsvc.meetings.models import Meeting
+
+    row = db.session.execute(sa.select(sa.func.count(Meeting.id), sa.func.min(Meeting.start_at)).where(
+        condition, Meeting.start_at >= (now or utcnow()), Meeting.status.in_(UPCOMING_STATUSES))).one()
+    return row[0], row[1]
+
+
+def deactivation_warnings(obj, now: datetime | None = None) -> list[str]:
+    """What still relies on a person, room or unit and that deactivating it will not change (a page shows them
+    beside the button and after deactivating; nothing is refused). Counts and dates only: no meeting titles,
+    so that nothing classified is told to an admin without the clearance."""
+    from meetingsvc.core.i18n import format_day
+    from meetingsvc.meetings.models import Attendee, Meeting, MeetingLeader
+
+    warnings = []
+    if isinstance(obj, Person):
+        involved = sa.or_(
+            Meeting.chair_id == obj.id,
+            Meeting.id.in_(sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == obj.id)),
+            Meeting.id.in_(sa.select(Attendee.meeting_id).where(Attendee.person_id == obj.id)),
+        )
+        count, first = _upcoming(involved, now)
+        if count:
+            warnings.append(_("Upcoming meetings that still name this person: %(n)d (the first on %(day)s). "
+                              "Deactivating does not change them; replace the person there if needed.",
+                              n=count, day=format_day(first)))
+    elif isinstance(obj, Room):
+        count, first = _upcoming(Meeting.room_id == obj.id, now)
+        if count:
+            warnings.append(_("Upcoming meetings booked in this room: %(n)d (the first on %(day)s). "
+                              "Deactivating does not cancel them; move them to another room if needed.",
+                              n=count, day=format_day(first)))
+    elif isinstance(obj, Unit):
+        today = local_today()
+        children = db.session.scalar(sa.select(sa.func.count()).select_from(Unit).where(
+            Unit.parent_id == obj.id, Unit.is_active.is_(True),
+            sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= today)))
+        if children:
+            warnings.append(_("Sub-units still in use under this unit: %(n)d. They stay in use; move or deactivate "
+                              "them if needed.", n=children))
+        people = db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(
+            Person.unit_id == obj.id, Person.is_active.is_(True)))
+        if people:
+            warnings.append(_("People of this unit still in use: %(n)d. They stay in use; move or deactivate them "
+                              "if needed.", n=people))
+    return warnings

@@ -1,12 +1,18 @@
 """Directory pages: secretaries read, admins change. Handlers load, check, call a service and render."""
 
+from datetime import time, timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from meetingsvc.core.audit import history
+from meetingsvc.auth.models import User
+from meetingsvc.core.audit import describe, history, recent
 from meetingsvc.core.auth import roles_required
 from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.i18n import format_day
+from meetingsvc.core.time import local_to_utc, parse_day
 from meetingsvc.directory import imports, services
 from meetingsvc.directory.forms import (
     ConfirmImportForm,
@@ -18,6 +24,7 @@ from meetingsvc.directory.forms import (
     UnitForm,
     apply_errors,
 )
+from meetingsvc.directory.history import IMPORT
 from meetingsvc.directory.models import LEADER_ROLES, UNIT_KINDS, Person, Room, Unit, UnitGroup
 from meetingsvc.directory.services import DuplicateError, _
 from meetingsvc.extensions import db
@@ -25,6 +32,10 @@ from meetingsvc.extensions import db
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
 READERS = ("secretary",)  # and admins, who pass every role check
+
+
+def _is_admin() -> bool:
+    return current_user.is_authenticated and current_user.role == "admin"
 
 
 def _get(model, object_id):
@@ -39,25 +50,52 @@ def _refused(form, exc) -> None:
         flash(message, "error")
 
 
-def _unit_choices(exclude: Unit | None = None, blank: str = "—") -> list[tuple[str, str]]:
-    """Every current unit, indented as in the tree, for parent and successor pickers."""
+def _unit_label(unit: Unit, mark_former: bool = False) -> str:
+    label = f"{unit.name} ({unit.code})"
+    if mark_former and (unit.valid_from or unit.valid_to or not unit.is_active):
+        if not unit.is_active:
+            label += " — " + _("deactivated")
+        elif unit.valid_to:
+            label += " — " + _("until %(day)s", day=format_day(unit.valid_to))
+        else:
+            label += " — " + _("from %(day)s", day=format_day(unit.valid_from))
+    return label
+
+
+def _unit_choices(exclude: Unit | None = None, blank: str = "—", *, former: bool | None = None,
+                  mark: bool = False) -> list[tuple[str, str]]:
+    """Units indented as in the tree, for parent, successor and member pickers (a fixed number of queries).
+
+    Current units only, unless `former` (default: when editing a unit, whose parent may be a former one);
+    `exclude` leaves out a unit and everything under it (it cannot be its own ancestor); `mark` adds the
+    validity of units that have one ("until 30/06/2025").
+    """
     choices = [("", blank)]
     banned = set()
     if exclude is not None and exclude.id:
-        banned = {exclude.id} | {d.id for d, _depth in _descendants(exclude)}
-    for unit, depth in services.unit_tree(include_former=exclude is not None):
+        banned = {exclude.id} | services.descendant_ids(exclude)
+    include_former = exclude is not None if former is None else former
+    for unit, depth in services.unit_tree(include_former=include_former, with_successors=False):
         if unit.id not in banned:
-            choices.append((str(unit.id), "\u2003" * depth + f"{unit.name} ({unit.code})"))
+            choices.append((str(unit.id), "\u2003" * depth + _unit_label(unit, mark)))
     return choices
 
 
-def _descendants(unit: Unit) -> list[tuple[Unit, int]]:
-    out, stack = [], [(c, 1) for c in unit.children]
-    while stack:
-        node, depth = stack.pop()
-        out.append((node, depth))
-        stack.extend((c, depth + 1) for c in node.children)
-    return out
+def _keep_choice(select, choices: list[tuple[str, str]]) -> None:
+    """Offer what was posted even when the picker would not (a choice the service refused, e.g. a unit under the
+    edited one), so that the refused form shows what was typed beside the error."""
+    wanted = select.data if isinstance(select.data, list) else [select.data]
+    offered = {value for value, _label in choices}
+    for value in wanted:
+        if value and str(value) not in offered and str(value).isdigit():
+            unit = db.session.get(Unit, int(value))
+            if unit is not None:
+                choices.append((str(unit.id), _unit_label(unit, mark_former=True)))
+    select.choices = choices
+
+
+def _views(obj) -> list:
+    return describe(history(obj))
 
 
 # ---- landing ---------------------------------------------------------------------------------------------
@@ -96,9 +134,10 @@ def unit_detail(unit_id):
     move_form = MoveForm(parent_id=str(unit.parent_id or ""))
     move_form.parent_id.choices = _unit_choices(exclude=unit, blank=_("(top level)"))
     people = services.search_people(unit_id=unit.id, include_inactive=True)
+    warnings = services.deactivation_warnings(unit) if _is_admin() and unit.is_active else []
     return render_template("directory/unit_detail.html", unit=unit, kinds=UNIT_KINDS, move_form=move_form,
-                           people=people, current=services.current_successors(unit), history=history(unit),
-                           is_former=services.is_former(unit))
+                           people=people, current=services.current_successors(unit), history=_views(unit),
+                           is_former=services.is_former(unit), warnings=warnings)
 
 
 def _unit_form_page(unit: Unit | None):
@@ -106,14 +145,14 @@ def _unit_form_page(unit: Unit | None):
     if request.method == "GET" and unit is not None:
         form.process(data={
             "code": unit.code, "name": unit.name, "short_name": unit.short_name or "", "kind": unit.kind,
-            "parent_id": str(unit.parent_id or ""), "valid_from": unit.valid_from.isoformat() if unit.valid_from else "",
-            "valid_to": unit.valid_to.isoformat() if unit.valid_to else "", "sort_order": str(unit.sort_order),
-            "successor_ids": [str(s.id) for s in unit.successors],
+            "parent_id": str(unit.parent_id or ""), "valid_from": unit.valid_from, "valid_to": unit.valid_to,
+            "sort_order": str(unit.sort_order), "successor_ids": [str(s.id) for s in unit.successors],
         })
     elif request.method == "GET" and request.args.get("parent_id"):
         form.parent_id.data = request.args["parent_id"]
-    form.parent_id.choices = _unit_choices(exclude=unit)
-    form.successor_ids.choices = _unit_choices(exclude=None)[1:]
+    parent_choices = _unit_choices(exclude=unit)
+    successor_choices = _unit_choices(former=True, mark=True)[1:]
+    form.parent_id.choices, form.successor_ids.choices = parent_choices, successor_choices
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -128,6 +167,8 @@ def _unit_form_page(unit: Unit | None):
             except (ValidationError, DuplicateError) as exc:
                 _refused(form, exc)
                 unit = db.session.get(Unit, unit.id) if unit is not None and unit.id else None
+        _keep_choice(form.parent_id, parent_choices)
+        _keep_choice(form.successor_ids, successor_choices)
         status = 400
     return render_template("directory/unit_form.html", form=form, unit=unit), status
 
@@ -160,15 +201,24 @@ def unit_move(unit_id):
     return redirect(url_for("directory.unit_detail", unit_id=unit_id))
 
 
+def _set_active(obj, setter, active: bool, done: str) -> None:
+    """Deactivate or reactivate; what still relies on the object is said after deactivating (not refused)."""
+    warnings = [] if active or not obj.is_active else services.deactivation_warnings(obj)
+    setter(obj, active)
+    db.session.commit()
+    flash(done, "success")
+    for warning in warnings:
+        flash(warning, "warning")
+
+
 @bp.route("/units/<int:unit_id>/active", methods=["POST"])
 @roles_required("admin")
 def unit_set_active(unit_id):
     unit = _get(Unit, unit_id)
     active = request.form.get("active") == "1"
-    services.set_unit_active(unit, active)
-    db.session.commit()
-    flash(_("Unit %(name)s reactivated", name=unit.name) if active else _("Unit %(name)s deactivated", name=unit.name),
-          "success")
+    _set_active(unit, services.set_unit_active, active,
+                _("Unit %(name)s reactivated", name=unit.name) if active
+                else _("Unit %(name)s deactivated", name=unit.name))
     return redirect(url_for("directory.unit_detail", unit_id=unit_id))
 
 
@@ -187,6 +237,15 @@ def people():
                            unit_id=unit_id, leader_roles=LEADER_ROLES)
 
 
+@bp.route("/people/<int:person_id>")
+@roles_required(*READERS)
+def person_detail(person_id):
+    person = _get(Person, person_id)
+    warnings = services.deactivation_warnings(person) if _is_admin() and person.is_active else []
+    return render_template("directory/person_detail.html", person=person, history=_views(person),
+                           warnings=warnings)
+
+
 def _person_form_page(person: Person | None):
     form = PersonForm()
     if request.method == "GET" and person is not None:
@@ -195,9 +254,10 @@ def _person_form_page(person: Person | None):
             "email": person.email or "", "phone": person.phone or "", "is_leader": person.is_leader,
             "leader_role": person.leader_role or "", "leader_rank": str(person.leader_rank or ""),
         })
-    form.unit_id.choices = _unit_choices()
-    if person is not None and person.unit is not None and str(person.unit_id) not in dict(form.unit_id.choices):
-        form.unit_id.choices.append((str(person.unit_id), f"{person.unit.name} ({person.unit.code})"))
+    unit_choices = _unit_choices()
+    if person is not None and person.unit is not None and str(person.unit_id) not in dict(unit_choices):
+        unit_choices.append((str(person.unit_id), _unit_label(person.unit, mark_former=True)))
+    form.unit_id.choices = unit_choices
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -212,9 +272,11 @@ def _person_form_page(person: Person | None):
             except ValidationError as exc:
                 _refused(form, exc)
                 person = db.session.get(Person, person.id) if person is not None and person.id else None
+        _keep_choice(form.unit_id, unit_choices)
         status = 400
-    return render_template("directory/person_form.html", form=form, person=person,
-                           history=history(person) if person else []), status
+    warnings = services.deactivation_warnings(person) if person is not None and person.is_active else []
+    return render_template("directory/person_form.html", form=form, person=person, warnings=warnings,
+                           history=_views(person) if person else []), status
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -234,10 +296,9 @@ def person_edit(person_id):
 def person_set_active(person_id):
     person = _get(Person, person_id)
     active = request.form.get("active") == "1"
-    services.set_person_active(person, active)
-    db.session.commit()
-    flash(_("Person %(name)s reactivated", name=person.full_name) if active
-          else _("Person %(name)s deactivated", name=person.full_name), "success")
+    _set_active(person, services.set_person_active, active,
+                _("Person %(name)s reactivated", name=person.full_name) if active
+                else _("Person %(name)s deactivated", name=person.full_name))
     return redirect(url_for("directory.person_edit", person_id=person_id))
 
 
@@ -251,6 +312,14 @@ def rooms():
     inactive = request.args.get("inactive") == "1"
     return render_template("directory/rooms.html", rooms=services.search_rooms(q or None, include_inactive=inactive),
                            q=q, inactive=inactive)
+
+
+@bp.route("/rooms/<int:room_id>")
+@roles_required(*READERS)
+def room_detail(room_id):
+    room = _get(Room, room_id)
+    warnings = services.deactivation_warnings(room) if _is_admin() and room.is_active else []
+    return render_template("directory/room_detail.html", room=room, history=_views(room), warnings=warnings)
 
 
 def _uploaded_photo(form: RoomForm) -> bytes | None:
@@ -267,6 +336,7 @@ def _room_form_page(room: Room | None):
                            "equipment": "\n".join(room.equipment or []), "is_bookable": room.is_bookable})
     status = 200
     if request.method == "POST":
+        photo = None
         if form.validate():
             try:
                 photo = _uploaded_photo(form)
@@ -281,9 +351,15 @@ def _room_form_page(room: Room | None):
             except (ValidationError, DuplicateError) as exc:
                 _refused(form, exc)
                 room = db.session.get(Room, room.id) if room is not None and room.id else None
+        else:
+            photo = _uploaded_photo(form)
+        if photo and not form.photo.errors:
+            # A browser cannot put a chosen file back into a form: say so rather than lose it silently.
+            form.photo.errors = [_("Nothing was saved, so the photo was not kept either: choose it again.")]
         status = 400
-    return render_template("directory/room_form.html", form=form, room=room,
-                           history=history(room) if room else []), status
+    warnings = services.deactivation_warnings(room) if room is not None and room.is_active else []
+    return render_template("directory/room_form.html", form=form, room=room, warnings=warnings,
+                           history=_views(room) if room else []), status
 
 
 @bp.route("/rooms/new", methods=["GET", "POST"])
@@ -303,10 +379,9 @@ def room_edit(room_id):
 def room_set_active(room_id):
     room = _get(Room, room_id)
     active = request.form.get("active") == "1"
-    services.set_room_active(room, active)
-    db.session.commit()
-    flash(_("Room %(name)s reactivated", name=room.name) if active else _("Room %(name)s deactivated", name=room.name),
-          "success")
+    _set_active(room, services.set_room_active, active,
+                _("Room %(name)s reactivated", name=room.name) if active
+                else _("Room %(name)s deactivated", name=room.name))
     return redirect(url_for("directory.room_edit", room_id=room_id))
 
 
@@ -335,16 +410,23 @@ def groups():
                            inactive=inactive, is_former=services.is_former)
 
 
+@bp.route("/groups/<int:group_id>")
+@roles_required(*READERS)
+def group_detail(group_id):
+    group = _get(UnitGroup, group_id)
+    return render_template("directory/group_detail.html", group=group, history=_views(group),
+                           is_former=services.is_former, kinds=UNIT_KINDS)
+
+
 def _group_form_page(group: UnitGroup | None):
     form = GroupForm()
     if request.method == "GET" and group is not None:
         form.process(data={"name": group.name, "description": group.description,
                            "unit_ids": [str(u.id) for u in group.units]})
-    form.unit_ids.choices = _unit_choices()[1:]
-    if group is not None:
-        shown = dict(form.unit_ids.choices)
-        form.unit_ids.choices += [(str(u.id), f"{u.name} ({u.code})") for u in group.units if str(u.id) not in shown]
-    form.rule_parent_id.choices = _unit_choices()
+    # Every unit, former ones marked: a group may gather units of an earlier period ("the 30 district-level units").
+    member_choices = _unit_choices(former=True, mark=True)[1:]
+    form.unit_ids.choices = member_choices
+    form.rule_parent_id.choices = _unit_choices(former=True, mark=True)
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -359,9 +441,10 @@ def _group_form_page(group: UnitGroup | None):
             except (ValidationError, DuplicateError) as exc:
                 _refused(form, exc)
                 group = db.session.get(UnitGroup, group.id) if group is not None and group.id else None
+        _keep_choice(form.unit_ids, member_choices)
         status = 400
     return render_template("directory/group_form.html", form=form, group=group,
-                           history=history(group) if group else []), status
+                           history=_views(group) if group else []), status
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -386,6 +469,52 @@ def group_set_active(group_id):
     flash(_("Group %(name)s reactivated", name=group.name) if active
           else _("Group %(name)s deactivated", name=group.name), "success")
     return redirect(url_for("directory.groups"))
+
+
+# ---- the directory's change log --------------------------------------------------------------------------
+
+HISTORY_TYPES = {
+    "units": _l("Units"), "people": _l("People"), "rooms": _l("Rooms"), "unit_groups": _l("Groups of units"),
+    IMPORT: _l("Imports"), "users": _l("Accounts"), "api_tokens": _l("API tokens"),
+}
+
+
+@bp.route("/history")
+@roles_required("admin")
+def history_page():
+    """The newest changes to the directory and the accounts, with filters (what, who, from, to)."""
+    what = request.args.get("what") or ""
+    types = [what] if what in HISTORY_TYPES else list(HISTORY_TYPES)
+    user_id = request.args.get("user_id", type=int)
+    before_id = request.args.get("before", type=int)
+    since, until, errors = None, None, {}
+    for key in ("from", "to"):
+        raw = (request.args.get(key) or "").strip()
+        if not raw:
+            continue
+        try:
+            day = parse_day(raw)
+        except ValueError:
+            errors[key] = _("Not a date (use dd/mm/yyyy).")
+            continue
+        if key == "from":
+            since = local_to_utc(day, time.min)
+        else:
+            until = local_to_utc(day + timedelta(days=1), time.min)
+    entries = recent(types, user_id=user_id, since=since, until=until, before_id=before_id, limit=HISTORY_PAGE + 1)
+    more = len(entries) > HISTORY_PAGE
+    entries = entries[:HISTORY_PAGE]
+    authors = db.session.execute(sa.select(User.id, User.username, User.display_name).order_by(User.username)).all()
+    older_url = None
+    if more:
+        keep = {k: v for k, v in request.args.items() if k != "before" and v}
+        older_url = url_for("directory.history_page", **keep, before=entries[-1].id)
+    return render_template("directory/history.html", views=describe(entries), types=HISTORY_TYPES, what=what,
+                           user_id=user_id, authors=authors, args=request.args, errors=errors,
+                           older_url=older_url), 400 if errors else 200
+
+
+HISTORY_PAGE = 100
 
 
 # ---- bulk import -----------------------------------------------------------------------------------------
@@ -454,5 +583,5 @@ def import_template(what, fmt):
 
 @bp.context_processor
 def _helpers():
-    return {"is_admin": current_user.is_authenticated and current_user.role == "admin", "unit_kinds": UNIT_KINDS,
-            "leader_roles": LEADER_ROLES}
+    return {"is_admin": _is_admin(), "unit_kinds": UNIT_KINDS, "leader_roles": LEADER_ROLES,
+            "display_value": imports.display_value}

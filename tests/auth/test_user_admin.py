@@ -83,3 +83,20 @@ def test_user_search_without_diacritics(client, login_as, create_user):
     page = client.get("/users/?q=thi+hoa").get_data(as_text=True)
     assert "nguyenhoa" in page and "tranbinh" not in page
 
+
+
+def test_accounts_and_tokens_made_from_the_cli_are_in_the_audit_log(app):
+    from meetingsvc.auth.cli import create_token, create_user
+    from meetingsvc.core.audit import describe
+
+    runner = app.test_cli_runner()
+    made = runner.invoke(create_user, ["cli-user", "--role", "secretary", "--password", "a long password"])
+    assert made.exit_code == 0, made.output
+    user = db.session.query(User).filter_by(username="cli-user").one()
+    token = runner.invoke(create_token, ["--user", "cli-user", "--name", "cổng thông tin"])
+    assert token.exit_code == 0, token.output
+    entries = history(user)
+    assert [e.action for e in entries] == ["create"] and entries[0].after["role"] == "secretary"
+    token_row = db.session.query(ApiToken).one()
+    views = describe(history(token_row))
+    assert views[0].summary == "Đã tạo mã truy cập API cổng thông tin cho cli-user"
