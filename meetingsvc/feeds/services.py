@@ -48,6 +48,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
@@ -120,6 +121,7 @@ class Validator:
     etag: str  # without quotes
     last_modified: datetime  # whole seconds
     count: int
+    today: date  # the office day the feed's window was taken on
 
 
 # ---- which meetings a feed holds --------------------------------------------------------------------------
@@ -138,12 +140,13 @@ def _day_bounds(today: date, zone_key: str) -> tuple[datetime, datetime, datetim
 
 
 def _involving(person_id: int, *, attendees: bool):
-    # A UNION of indexed look-ups rather than an OR across tables, which would scan every meeting.
+    # A UNION of indexed look-ups rather than an OR across tables, which would scan every meeting; UNION ALL,
+    # since IN removes duplicates anyway (a second de-duplication costs SQLite a temporary B-tree).
     parts = [sa.select(Meeting.id).where(Meeting.chair_id == person_id),
              sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == person_id)]
     if attendees:
         parts.append(sa.select(Attendee.meeting_id).where(Attendee.person_id == person_id))
-    return Meeting.id.in_(sa.union(*parts))
+    return Meeting.id.in_(sa.union_all(*parts))
 
 
 def _conditions(kind: str, drafts: bool, subject, oldest_end, oldest_cancellation, hidden=(),
@@ -167,7 +170,7 @@ def _conditions(kind: str, drafts: bool, subject, oldest_end, oldest_cancellatio
     elif kind == "room":
         conditions.append(Meeting.room_id == subject)
     elif kind == "unit":
-        conditions.append(Meeting.id.in_(sa.union(
+        conditions.append(Meeting.id.in_(sa.union_all(
             sa.select(Meeting.id).where(Meeting.preparing_unit_id == subject),
             sa.select(Attendee.meeting_id).where(Attendee.unit_id == subject),
             sa.select(BridgePoint.meeting_id).where(BridgePoint.unit_id == subject),
@@ -306,7 +309,7 @@ def validator(spec: FeedSpec, base: str, today: date | None = None) -> Validator
     last_modified = max(filter(None, (any_meeting, series_newest, any_person, any_room, any_unit, floor,
                                       FORMAT_CHANGED_AT, account_changed))).replace(microsecond=0)
     etag = f"f{FORMAT_VERSION}-" + hashlib.sha256(key.encode()).hexdigest()[:40]
-    return Validator(etag=etag, last_modified=last_modified, count=count)
+    return Validator(etag=etag, last_modified=last_modified, count=count, today=today)
 
 
 @lru_cache(maxsize=16)
@@ -749,16 +752,17 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def feed_body(spec: FeedSpec, base: str, v: Validator, *, compressed: bool) -> bytes | None:
-    """The feed's bytes (gzip-compressed if asked) for validator `v`: from the cache, else built and cached."""
+def feed_body(spec: FeedSpec, base: str, v: Validator, *, compressed: bool) -> BinaryIO | bytes | None:
+    """The feed's body (gzip-compressed if asked) for validator `v`: the cached file, open (a server can send
+    it with sendfile), else the bytes, built for the validator's day and cached."""
     directory = cache_dir()
     path = directory / f"{v.etag}.ics"
     wanted = path.with_suffix(".ics.gz") if compressed else path
     try:
-        return wanted.read_bytes()
+        return open(wanted, "rb")  # noqa: SIM115  (the response closes it)
     except FileNotFoundError:
         pass
-    body = build_feed(spec, base)
+    body = build_feed(spec, base, v.today)
     if body is None:
         return None
     packed = gzip.compress(body, compresslevel=6, mtime=0)

@@ -7,6 +7,7 @@ Conditional requests are answered from the validator alone (one query), without 
 If-None-Match first; If-Modified-Since only without it, and ignored when it lies in the future.
 """
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import segno
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.http import http_date, parse_date
+from werkzeug.wsgi import wrap_file
 
 from meetingsvc.core.auth import public
 from meetingsvc.extensions import db
@@ -93,7 +95,12 @@ def serve_feed(spec: services.FeedSpec, filename: str) -> Response:
     if compressed:
         headers["Content-Encoding"] = "gzip"
     headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return Response(body, status=200, headers=headers, content_type=CONTENT_TYPE)
+    if isinstance(body, bytes):
+        return Response(body, status=200, headers=headers, content_type=CONTENT_TYPE)
+    # A cached file goes out as a file: the WSGI server may send it with sendfile, without copying it.
+    headers["Content-Length"] = str(os.fstat(body.fileno()).st_size)
+    return Response(wrap_file(request.environ, body), status=200, headers=headers, content_type=CONTENT_TYPE,
+                    direct_passthrough=True)
 
 
 def _private_feed(token: str, kind: str, subject_id: int | None = None) -> Response:
