@@ -34,6 +34,8 @@ Decisions (see also docs in the views):
   series and every one of its occurrences in the database, so they never go backwards.
 - The meeting's passcode is never written; a join link goes through online's shareable_join_url and
   also loses credentials in its address and any parameter holding the passcode.
+- Feed tokens are HMACs of their row under the secret key, not stored random values: the page can show
+  the links again while the database holds only their hashes (why this is sound: `token_string`).
 """
 
 import base64
