@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import holidays
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meetingsvc.extensions import db
@@ -58,12 +59,31 @@ def non_working_reason(day: date, exceptions: dict[date, CalendarDay] | None = N
     """Why `day` is not a working day (holiday name, 'weekend', the office's note), or None."""
     exceptions = overrides(day, day) if exceptions is None else exceptions
     if day in exceptions:
-        return None if exceptions[day].is_working_day else (exceptions[day].name or "day off")
+        return None if exceptions[day].is_working_day else (exceptions[day].name or holiday_name(day) or _("Day off"))
     if holiday_name(day):
         return holiday_name(day)
     if day.weekday() >= 5:
         return "weekend"
     return None
+
+
+def day_notes(first: date, last: date) -> dict[date, tuple[str, bool]]:
+    """{day: (what to write on it, is it a working day)} from `first` to `last`, for the days a schedule marks:
+    public holidays and the office's days off (False), weekend days the office works, e.g. a swapped Saturday
+    (True). One query."""
+    exceptions = overrides(first, last)
+    notes = {}
+    day = first
+    while day <= last:
+        if day in exceptions and exceptions[day].is_working_day:
+            if day.weekday() >= 5:
+                notes[day] = (exceptions[day].name or _("Working day"), True)
+        else:
+            reason = non_working_reason(day, exceptions)
+            if reason and reason != "weekend":
+                notes[day] = (reason, False)
+        day += timedelta(days=1)
+    return notes
 
 
 def working_days_between(first: date, last: date) -> int:

@@ -344,9 +344,9 @@ def _duration(c: Candidate) -> list[Issue]:
     hours = effective_hours(c.start_at, c.end_at)
     if cap is None or hours <= cap:
         return []
+    cap_text, hours_text = format_number(cap), format_number(round(hours, 2))
     return [Issue("duration", _("This kind of meeting should last at most %(cap)s hours (Decision 45/2018/QĐ-TTg); "
-                                "this one lasts %(hours)s.", cap=format_number(cap), hours=format_number(round(hours, 2))), [],
-                  "end")]
+                                "this one lasts %(hours)s.", cap=cap_text, hours=hours_text), [], "end")]
 
 
 def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | None = None) -> list[Issue]:

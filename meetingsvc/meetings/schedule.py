@@ -14,10 +14,14 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
+from meetingsvc.auth.models import SECRET_LEVELS, classification_rank
+from meetingsvc.core import workdays
 from meetingsvc.core.audit import record
 from meetingsvc.core.errors import ConflictError, ValidationError
+from meetingsvc.core.text import fold
 from meetingsvc.core.time import (
     local_day_bounds,
     local_to_utc,
@@ -31,7 +35,7 @@ from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader, ScheduleRevision
 from meetingsvc.meetings.validation import read_day_error
-from meetingsvc.meetings.visibility import present
+from meetingsvc.meetings.visibility import MaskedMeeting, present
 
 # Sessions of the day as the schedule prints them, in order.
 SESSIONS = ("all_day", "morning", "afternoon", "evening")
@@ -229,17 +233,39 @@ def live_statuses(user) -> tuple[str, ...]:
     return PUBLISHED_STATUSES
 
 
-def filter_choices():
-    """Leaders, rooms and units for the filter menus."""
+# The unit filter's groups, in this order: departments first, then the other bodies of the city, then the
+# district-level units and the wards and communes.
+UNIT_FILTER_GROUPS = (
+    (_l("Departments and other bodies"), ("department", "office", "city", "other")),
+    (_l("District-level units"), ("district",)),
+    (_l("Wards and communes"), ("ward", "commune", "township", "special_zone")),
+)
+
+
+def filter_choices(monday: date | None = None, selected_unit_id: int | None = None):
+    """Leaders, rooms and units for the filter menus.
+
+    Units: [(group label, units)], those that exist at some time in the week (Unit.valid_from / valid_to), grouped
+    by kind (departments first, see UNIT_FILTER_GROUPS), sorted by name without regard to accents; the unit chosen
+    stays in the list.
+    """
     leaders = db.session.scalars(
         sa.select(Person).where(Person.is_leader.is_(True), Person.is_active.is_(True))
         .order_by(Person.leader_rank.is_(None), Person.leader_rank, Person.full_name)
     ).all()
     rooms = db.session.scalars(sa.select(Room).where(Room.is_active.is_(True)).order_by(Room.name)).all()
-    units = db.session.scalars(
-        sa.select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.name)
-    ).all()
-    return leaders, rooms, units
+    monday = monday or week_start(local_today())
+    sunday = monday + timedelta(days=6)
+    in_week = sa.and_(Unit.is_active.is_(True), sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= sunday),
+                      sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= monday))
+    if selected_unit_id:
+        in_week = sa.or_(in_week, Unit.id == selected_unit_id)
+    rank = {kind: index for index, (_label, kinds) in enumerate(UNIT_FILTER_GROUPS) for kind in kinds}
+    groups = [(str(label), []) for label, _kinds in UNIT_FILTER_GROUPS]
+    for unit in sorted(db.session.scalars(sa.select(Unit).where(in_week)).all(),
+                       key=lambda u: (fold(u.name), u.code)):
+        groups[rank.get(unit.kind, 0)][1].append(unit)
+    return leaders, rooms, [(label, units) for label, units in groups if units]
 
 
 # ---- snapshots and publication ---------------------------------------------------------------------------
@@ -281,8 +307,13 @@ def revisions_of(monday: date):
     ).all()
 
 
+class NothingToPublish(ValidationError):
+    """The week is exactly as its latest publication: a new revision would announce changes there are none of."""
+
+
 def publish_week(monday: date, user=None) -> ScheduleRevision:
-    """Publish the week as it stands: a new revision numbered after the latest one.
+    """Publish the week as it stands: a new revision numbered after the latest one (refused with NothingToPublish
+    when nothing changed since it).
 
     Two publications at the same moment can read the same latest number; the unique (week_start, revision)
     constraint refuses the second insert, which then retries with the next number. After PUBLISH_ATTEMPTS
@@ -295,6 +326,11 @@ def publish_week(monday: date, user=None) -> ScheduleRevision:
             entries = {str(k): v for k, v in schedule_snapshots(*week_bounds(monday),
                                                                 statuses=PUBLISHED_STATUSES).items()}
             previous = latest_revision(monday)
+            if previous is not None and previous.entries == entries:
+                label = _("Revision %(n)s", n=previous.revision) if previous.revision else _("Official version")
+                raise NothingToPublish({"week": _(
+                    "Nothing has changed since the last publication (%(revision)s); there is nothing to publish.",
+                    revision=label)})
             revision = ScheduleRevision(
                 week_start=monday,
                 revision=0 if previous is None else previous.revision + 1,
@@ -425,12 +461,19 @@ class Row:
     # Set by group_by_day, in office time: "08:30–10:00", and the end ("17:00 25/11/2026") if on another day.
     time_text: str = ""
     until_text: str = ""
+    # A meeting over several days has a row on each of its days: "day 2 of 3".
+    day_note: str = ""
+    # Bridge points and participants of an online or hybrid meeting (online.services.Totals), when shown.
+    online: object = None
 
 
 @dataclass
 class Day:
     day: date
     sessions: list[tuple[str, list[Row]]] = field(default_factory=list)
+    # A public holiday or the office's day off (its name), or a weekend day that is an official working day.
+    note: str = ""
+    is_day_off: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -445,28 +488,66 @@ def session_of(meeting, monday: date, zone=None) -> tuple[date, str]:
         return day, "all_day"
     if local.date() < monday:
         return day, "morning"
-    if local.time() < time(12):
-        return day, "morning"
-    return day, "afternoon" if local.time() < time(18) else "evening"
+    return day, _session_at(local.time())
 
 
-def group_by_day(monday: date, rows: list[Row]) -> list[Day]:
-    """Monday to Friday always; Saturday and Sunday when something happens on them."""
+def _session_at(moment: time) -> str:
+    if moment < time(12):
+        return "morning"
+    return "afternoon" if moment < time(18) else "evening"
+
+
+def _day_rows(row: Row, monday: date, zone) -> list[tuple[date, str, Row]]:
+    """(day, session, row) for each day of the week the meeting takes place on: one for a meeting within a day,
+    one per day for a meeting over several ("from 08:00", "all day", "until 17:00")."""
+    meeting = row.meeting
+    start, end = meeting.start_at.astimezone(zone), meeting.end_at.astimezone(zone)
+    first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
+    row.time_text = f"{start:%H:%M}–{end:%H:%M}"
+    row.until_text = f"{end:%H:%M %d/%m/%Y}" if end.date() != start.date() else ""
+    if last_day <= first_day:
+        day, session = session_of(meeting, monday, zone)
+        return [(day, session, row)]
+    total = (last_day - first_day).days + 1
+    whole = meeting.day_part == "all_day"
+    placed = []
+    for offset in range(total):
+        day = first_day + timedelta(days=offset)
+        if not monday <= day <= monday + timedelta(days=6):
+            continue
+        if day == first_day:
+            text, session = _("from %(time)s", time=start.strftime("%H:%M")), "all_day" if whole else _session_at(
+                start.time())
+        elif day == last_day:
+            text = _("until %(when)s", when=end.strftime("%H:%M"))
+            session = "all_day" if whole or end.time() > time(12) else "morning"
+        else:
+            text, session = _("All day"), "all_day"
+        part = Row(meeting, row.change, text, row.until_text if day == first_day else "",
+                   _("day %(n)s of %(total)s", n=offset + 1, total=total), row.online)
+        placed.append((day, session, part))
+    return placed
+
+
+def group_by_day(monday: date, rows: list[Row], notes: dict | None = None) -> list[Day]:
+    """Monday to Friday always; Saturday and Sunday when something happens on them or they are working days.
+
+    `notes` is workdays.day_notes() of the week: holidays and days off are named on their day.
+    """
     zone = office_zone()  # looked up once: a week may hold hundreds of rows
+    notes = notes or {}
     buckets: dict[date, dict[str, list[Row]]] = {}
     for row in rows:
-        day, session = session_of(row.meeting, monday, zone)
-        start, end = row.meeting.start_at.astimezone(zone), row.meeting.end_at.astimezone(zone)
-        row.time_text = f"{start:%H:%M}–{end:%H:%M}"
-        row.until_text = f"{end:%H:%M %d/%m/%Y}" if end.date() != start.date() else ""
-        buckets.setdefault(day, {}).setdefault(session, []).append(row)
+        for day, session, part in _day_rows(row, monday, zone):
+            buckets.setdefault(day, {}).setdefault(session, []).append(part)
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        if offset >= 5 and day not in buckets:
+        note, is_working = notes.get(day, ("", None))
+        if offset >= 5 and day not in buckets and not is_working:
             continue
         sessions = buckets.get(day, {})
-        days.append(Day(day, [(s, sessions[s]) for s in SESSIONS if s in sessions]))
+        days.append(Day(day, [(s, sessions[s]) for s in SESSIONS if s in sessions], note, is_working is False))
     return days
 
 
@@ -488,15 +569,64 @@ class WeekView:
         return week_label(self.monday)
 
 
+def _mask_by_current_classification(entries: list, shown: list, user) -> list:
+    """`shown` (present() of each published entry) with every entry also masked whose meeting is classified NOW
+    above what `user` may see: a meeting published as internal and raised to Tối mật afterwards is a busy slot in
+    every revision, at once. Two queries at most, whatever the number of entries."""
+    ids = [e.id for e, s in zip(entries, shown, strict=True) if not getattr(s, "is_masked", False)]
+    if not ids:
+        return shown
+    rank = classification_rank(user.clearance) if getattr(user, "is_authenticated", False) else -1
+    now = dict(db.session.execute(sa.select(Meeting.id, Meeting.classification).where(Meeting.id.in_(ids))).all())
+    hidden = {i for i in ids if now.get(i) in SECRET_LEVELS and classification_rank(now[i]) > rank}
+    if hidden and getattr(user, "person_id", None):
+        hidden -= set(db.session.scalars(sa.union(
+            sa.select(Meeting.id).where(Meeting.id.in_(hidden), Meeting.chair_id == user.person_id),
+            sa.select(MeetingLeader.meeting_id).where(MeetingLeader.meeting_id.in_(hidden),
+                                                      MeetingLeader.person_id == user.person_id),
+            sa.select(Attendee.meeting_id).where(Attendee.meeting_id.in_(hidden), Attendee.person_id == user.person_id),
+        )))
+    return [MaskedMeeting(e) if e.id in hidden else s for e, s in zip(entries, shown, strict=True)]
+
+
+def _moved_to(removed: list, monday: date) -> list[tuple[object, datetime | None, str | None]]:
+    """(entry, new start, status) of entries no longer in the week: where their meeting is now, if outside it."""
+    if not removed:
+        return []
+    start, end = week_bounds(monday)
+    now = {row.id: row for row in db.session.execute(
+        sa.select(Meeting.id, Meeting.start_at, Meeting.end_at, Meeting.status)
+        .where(Meeting.id.in_([e.id for e in removed])))}
+    result = []
+    for entry in removed:
+        row = now.get(entry.id)
+        moved = row is not None and (row.start_at >= end or row.end_at <= start)
+        result.append((entry, row.start_at if moved else None, row.status if row is not None else None))
+    return result
+
+
+def _with_online_totals(rows: list[Row]) -> None:
+    """Bridge points and participants of the online and hybrid meetings shown: one aggregate query."""
+    online = [r for r in rows if not getattr(r.meeting, "is_masked", False) and r.meeting.mode in ("online", "hybrid")]
+    if not online:
+        return
+    from meetingsvc.online.services import totals_for_meetings
+
+    totals = totals_for_meetings([r.meeting.id for r in online])
+    for row in online:
+        row.online = totals[row.meeting.id]
+
+
 def build_week(monday: date, user, *, version: str = "draft", filters: WeekFilters | None = None,
                revision_number: int | None = None) -> WeekView:
     """The week as `user` may see it: live data marked against the latest publication, or a publication
     marked against the one before it."""
     filters = filters or WeekFilters()
+    notes = workdays.day_notes(monday, monday + timedelta(days=6))
     if version == "published":
         revision = get_revision(monday, revision_number) if revision_number is not None else latest_revision(monday)
         if revision is None:
-            return WeekView(monday, version, group_by_day(monday, []), None)
+            return WeekView(monday, version, group_by_day(monday, [], notes), None)
         previous = get_revision(monday, revision.revision - 1) if revision.revision > 0 else None
         items = published_entries(revision, filters)
         before = previous.entries if previous else None
@@ -512,17 +642,22 @@ def build_week(monday: date, user, *, version: str = "draft", filters: WeekFilte
         if before and not filters.any:
             gone = [int(k) for k in before if k not in live_keys]
             removed_source = [ScheduleEntry(k, before[str(k)], revision.published_at) for k in sorted(gone)]
+    shown_items = [present(item, user) for item in items]
+    if version == "published":  # snapshots: the meeting may be classified higher since
+        shown_items = _mask_by_current_classification(items, shown_items, user)
     rows = []
-    for item in items:
+    for item, shown in zip(items, shown_items, strict=True):
         change = None
         if before is not None and item.status in PUBLISHED_STATUSES:
             change = change_of(before.get(str(item.id)), item.data)
-        shown = present(item, user)
         if getattr(shown, "is_masked", False) and filters.unit_id:
             continue  # a unit is not part of what a busy slot shows: don't let the filter reveal it
         rows.append(Row(shown, change))
-    removed = [present(e, user) for e in removed_source]
-    return WeekView(monday, version, group_by_day(monday, rows), revision, removed, count=len(rows))
+    _with_online_totals(rows)
+    removed_shown = _mask_by_current_classification(removed_source, [present(e, user) for e in removed_source], user)
+    removed = [(shown, moved, status) for shown, (_entry, moved, status)
+               in zip(removed_shown, _moved_to(removed_source, monday), strict=True)]
+    return WeekView(monday, version, group_by_day(monday, rows, notes), revision, removed, count=len(rows))
 
 
 # ---- the public page -------------------------------------------------------------------------------------------
@@ -534,9 +669,10 @@ def public_week(monday: date) -> tuple[ScheduleRevision | None, list[Day]]:
     A meeting shows only if it was public when published AND is still public now: a meeting classified after
     publication disappears from the public page at once, without waiting for the next revision.
     """
+    notes = workdays.day_notes(monday, monday + timedelta(days=6))
     revision = latest_revision(monday)
     if revision is None:
-        return None, group_by_day(monday, [])
+        return None, group_by_day(monday, [], notes)
     candidates = [e for e in published_entries(revision) if e.classification == "public"]
     still_public = set(db.session.scalars(
         sa.select(Meeting.id).where(Meeting.id.in_([e.id for e in candidates]), Meeting.classification == "public")
@@ -548,7 +684,8 @@ def public_week(monday: date) -> tuple[ScheduleRevision | None, list[Day]]:
             continue
         change = change_of(previous.entries.get(str(entry.id)), entry.data) if previous else None
         rows.append(Row(entry, change))
-    return revision, group_by_day(monday, rows)
+    _with_online_totals(rows)
+    return revision, group_by_day(monday, rows, notes)
 
 
 # ---- the room view ---------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def week():
                                revision_number=revision_number)
     if version == "published" and revision_number is not None and view.revision is None:
         abort(404)
-    leaders, rooms, units = schedule.filter_choices()
+    leaders, rooms, units = schedule.filter_choices(monday, filters.unit_id)
     base = {"week": schedule.iso_week(monday), "leader": filters.leader_id, "room": filters.room_id,
             "unit": filters.unit_id, "version": version}
 
@@ -82,6 +82,9 @@ def publish_week():
     try:
         monday = schedule.parse_week(request.form.get("week"))
         revision = schedule.publish_week(monday, current_user)
+    except schedule.NothingToPublish as exc:
+        flash(exc.fields["week"], "warning")
+        return redirect(url_for("meetings.week", week=schedule.iso_week(monday), version="draft"))
     except ValidationError as exc:
         abort(400, description=" ".join(exc.fields.values()))
     except ConflictError as exc:

@@ -1,5 +1,6 @@
 """Meeting pages: the meeting, booking (new, edit, cancel, postpone, duplicate), lookups, the free-slot finder."""
 
+import importlib
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -43,8 +44,30 @@ def _bookable(meeting_id) -> Meeting:
     return meeting
 
 
-def _history_labels() -> dict:
+# Domains that write audit entries on a meeting, each with a HISTORY_LABELS dict {action or field: label}.
+HISTORY_SOURCES = ("meetingsvc.online.services",)
+
+
+def _fallback_labels() -> dict:
+    """Labels for the actions other domains write on a meeting, should a domain not register its own."""
     return {
+        "online_link": _("changed the online link"), "bridge_point_add": _("added a bridge point"),
+        "bridge_point_bulk_add": _("added bridge points"), "bridge_point_update": _("changed a bridge point"),
+        "bridge_point_remove": _("removed bridge points"), "connection_check": _("recorded a connection check"),
+        "participants_recorded": _("recorded participants"), "points": _("Bridge points"),
+    }
+
+
+def _history_labels() -> dict:
+    """{action or field: label} for the meeting's history: this domain's, and those other domains register."""
+    labels = _fallback_labels()
+    for name in HISTORY_SOURCES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        labels.update({key: str(label) for key, label in getattr(module, "HISTORY_LABELS", {}).items()})
+    labels.update({
         "title": _("Title"), "kind": _("Kind"), "start": _("Start"), "end": _("End"), "day_part": _("Session"),
         "status": _("Status"), "status_reason": _("Reason"), "room": _("Room"), "location": _("Location"),
         "chair": _("Chair"), "co_chairs": _("Co-chairs"), "attending_leaders": _("Leaders attending"),
@@ -53,7 +76,8 @@ def _history_labels() -> dict:
         "create": _("created the meeting"), "update": _("changed the meeting"), "cancel": _("cancelled the meeting"),
         "postpone": _("postponed the meeting"), "move": _("moved the meeting"),
         "duplicate": _("copied the meeting"),
-    }
+    })
+    return labels
 
 
 @bp.route("/<int:meeting_id>")

@@ -161,3 +161,19 @@ def test_audit_entries_name_the_user(db, booking, secretary):
     services.cancel_meeting(meeting, "Trùng lịch", secretary)
     users = db.session.scalars(sa.select(AuditEntry.user_id).where(AuditEntry.object_id == meeting.id)).all()
     assert users == [secretary.id, secretary.id]
+
+
+@pytest.mark.parametrize("change", [{"mode": "online"}, {"classification": "mat"}, {"location": "Hiện trường"},
+                                    {"title": "Tên mới"}, {"start": "08:30"}, {"day_part": "afternoon"},
+                                    {"room_id": None}])
+def test_every_change_a_subscriber_sees_bumps_the_sequence(db, booking, secretary, change):
+    meeting = services.create_meeting(booking(), secretary)
+    services.update_meeting(meeting, change, secretary, accept_warnings=True)
+    assert meeting.sequence == 1, change
+
+
+def test_bump_sequence_is_there_for_changes_made_elsewhere(db, booking, secretary):
+    meeting = services.create_meeting(booking(), secretary)
+    services.bump_sequence(meeting)
+    db.session.commit()
+    assert db.session.get(Meeting, meeting.id).sequence == 1

@@ -356,3 +356,23 @@ def test_the_form_sections_have_distinct_names(db, client, login_as):
     legends = re.findall(r"<legend>([^<]+)</legend>", html)
     assert len(legends) == len(set(legends)), legends
     assert "Thông tin chung" in legends and "Nội dung" in legends
+
+
+def test_the_history_reads_every_action_including_the_online_domains(db, client, login_as, create_meeting,
+                                                                     create_unit, secretary):
+    from meetingsvc.online import services as online
+
+    meeting = create_meeting(mode="online")
+    units = [create_unit(kind="ward", name=f"Phường số {i}") for i in range(120)]
+    online.update_link(meeting, {"join_url": "https://meet.example.vn/abc", "is_relayed": False}, user=secretary)
+    online.add_points_bulk(meeting, kind="commune", user=secretary)
+    online.add_point(meeting, {"site_name": "Trụ sở Công an"}, user=secretary)
+    online.remove_points(meeting, remove_all=True, user=secretary)
+    login_as("secretary")
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    history_html = html.split('<ul class="history">')[1]
+    for code in ("online_link", "bridge_point_bulk_add", "bridge_point_add", "bridge_point_remove", "join_url"):
+        assert f": {code}" not in history_html and f">{code}:" not in history_html, code
+    assert "True" not in history_html and "False" not in history_html and "['" not in history_html
+    assert '<details class="long-value"><summary>120 mục</summary>' in history_html  # folded, with the count
+    assert units[0].name in history_html  # the list is there, folded

@@ -197,3 +197,86 @@ def test_extreme_dates_are_a_clear_400(client, login_as, url):
     response = client.get(url)
     assert response.status_code == 400, url
     assert "01/01/1900" in response.get_data(as_text=True) or "leader" in url
+
+
+def test_a_meeting_over_several_days_is_on_each_of_its_days(client, login_as, create_meeting, monday):
+    training = create_meeting(title="Tập huấn chuyển đổi số", kind="training_rollout",
+                              start_at=at_local(monday + timedelta(days=1), "08:00"),
+                              end_at=at_local(monday + timedelta(days=3), "11:00"), day_part="all_day")
+    begun = create_meeting(title="Đoàn công tác từ tuần trước", start_at=at_local(monday - timedelta(days=2), "14:00"),
+                           end_at=at_local(monday, "17:00"), day_part="all_day")
+    login_as("viewer")
+    html = client.get(f"/meetings/week?date={monday}").get_data(as_text=True)
+    days = _entries_by_day(html)
+    for offset in (1, 2, 3):
+        assert days[(monday + timedelta(days=offset)).isoformat()] == [str(training.id)], offset
+    assert days[monday.isoformat()] == [str(begun.id)]
+    assert str(training.id) not in days[(monday + timedelta(days=4)).isoformat()]
+    rows = re.findall(rf'data-meeting-id="{training.id}">(.*?)</tr>', html, re.S)
+    assert "từ 08:00" in rows[0] and "ngày 1/3" in rows[0]
+    assert "Cả ngày" in rows[1] and "ngày 2/3" in rows[1]
+    assert "đến 11:00" in rows[2] and "ngày 3/3" in rows[2]
+    view = build_week(monday, None)
+    assert view.count == 2  # meetings, not rows
+
+
+def test_online_meetings_show_their_mode_and_bridge_points(client, login_as, create_meeting, create_unit, monday,
+                                                           count_queries, db):
+    from meetingsvc.online.models import BridgePoint
+
+    online = create_meeting(title="Hội nghị trực tuyến toàn thành phố", day=monday, mode="online",
+                            classification="public")
+    hybrid = create_meeting(title="Họp kết hợp", day=monday, start="14:00", end="15:00", mode="hybrid")
+    create_meeting(title="Họp trực tiếp", day=monday + timedelta(days=1))
+    for i in range(3):
+        db.session.add(BridgePoint(meeting_id=online.id, unit_id=create_unit().id, planned_participants=20,
+                                   actual_participants=15 if i else None))
+    db.session.add(BridgePoint(meeting_id=hybrid.id, unit_id=create_unit().id))
+    db.session.commit()
+    login_as("viewer")
+    html = client.get(f"/meetings/week?date={monday}").get_data(as_text=True)
+    row = re.search(rf'data-meeting-id="{online.id}">(.*?)</tr>', html, re.S)[1]
+    assert "Trực tuyến, 3 điểm cầu" in row and "dự kiến 60 đại biểu, thực tế 30 đại biểu" in row
+    row = re.search(rf'data-meeting-id="{hybrid.id}">(.*?)</tr>', html, re.S)[1]
+    assert "Kết hợp, 1 điểm cầu" in row and "dự kiến" not in row
+    with count_queries() as counted:
+        client.get(f"/meetings/week?date={monday}")
+    assert sum("bridge_points" in s for s in counted.statements) == 1  # one aggregate query for the week
+    schedule.publish_week(monday)
+    public = client.get(f"/schedule/public?date={monday}").get_data(as_text=True)
+    assert "Trực tuyến, 3 điểm cầu" in public and "dự kiến" not in public
+
+
+def test_public_holidays_and_swapped_working_days_are_marked_on_their_day(client, login_as, db):
+    from meetingsvc.core.workdays import CalendarDay
+
+    monday = date(2027, 8, 30)  # National Day 2/9 (Thursday) and, by the office's notice, Saturday 4/9 worked
+    db.session.add(CalendarDay(day=date(2027, 9, 4), is_working_day=True, name="Làm bù cho ngày 3/9"))
+    db.session.add(CalendarDay(day=date(2027, 9, 3), is_working_day=False, name="Nghỉ bù"))
+    db.session.commit()
+    login_as("viewer")
+    html = client.get(f"/meetings/week?date={monday}").get_data(as_text=True)
+    heading = re.search(r'data-day="2027-09-02">\s*<tr class="day-row day-off"><th[^>]*>([^<]*<span[^>]*>[^<]*)',
+                        html)
+    assert heading and "Quốc khánh" in heading[1], html[:200]
+    assert re.search(r'data-day="2027-09-03">\s*<tr class="day-row day-off">.*?Nghỉ bù', html, re.S)
+    assert re.search(r'data-day="2027-09-04">\s*<tr class="day-row day-worked">.*?Làm bù cho ngày 3/9', html, re.S)
+    assert 'data-day="2027-09-05"' not in html  # an ordinary empty Sunday is still left out
+
+
+def test_the_unit_filter_lists_departments_first_sorted_and_only_units_of_that_week(client, login_as, create_unit,
+                                                                                    monday):
+    create_unit(name="Phường Ba Đình", kind="ward")
+    create_unit(name="Sở Y tế", kind="department")
+    create_unit(name="Sở Nội vụ", kind="department")
+    create_unit(name="Ủy ban MTTQ", kind="other")
+    create_unit(name="Quận Hoàn Kiếm", kind="district", valid_to=monday - timedelta(days=1))
+    create_unit(name="Huyện Mê Linh", kind="district")
+    create_unit(name="Phường Ngọc Hà", kind="ward", valid_from=monday + timedelta(days=7))
+    login_as("viewer")
+    html = client.get(f"/meetings/week?date={monday}").get_data(as_text=True)
+    menu = html.split('<select id="unit"')[1].split("</select>")[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', menu, re.S)
+    assert [label for label, _body in groups] == ["Sở, ban, ngành và cơ quan khác", "Quận, huyện, thị xã", "Phường, xã"]
+    names = [re.findall(r">([^<]+)</option>", body) for _label, body in groups]
+    assert names == [["Sở Nội vụ", "Sở Y tế", "Ủy ban MTTQ"], ["Huyện Mê Linh"], ["Phường Ba Đình"]]
