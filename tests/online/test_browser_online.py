@@ -152,3 +152,10 @@ def test_online_conference_from_booking_to_participant_totals(page, browser, liv
     assert "468213" in panel.inner_text()
     assert "Từ ket-qua.xlsx: 5 điểm cầu, 5 điểm cầu thay đổi" in page.content()
     screenshot(page, "online-meeting-panel")
+
+    # The week view: the conference with its bridge points and participants.
+    page.goto(f"/meetings/week?date={MEETING_DAY:%d/%m/%Y}")
+    row = page.locator("table.schedule-table tr", has_text="Hội nghị trực tuyến triển khai nhiệm vụ quý I")
+    info = row.locator(".online-info").inner_text()
+    assert "5 điểm cầu" in info and "200" in info and "192" in info, info
+    screenshot(page, "online-week-view")
