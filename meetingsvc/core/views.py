@@ -79,6 +79,15 @@ def register_error_handlers(app) -> None:
             "The browser (or proxy)") else str(ERROR_MESSAGES.get(exc.code, exc.name))
         return render_error(exc.code, message)
 
+    @app.errorhandler(sa.exc.DataError)
+    def _unstorable(exc):
+        # Input no column can hold (a NUL character, a number out of range) that a form or handler did not catch
+        # with a field-level message: still the user's input, so a 400 rather than a 500. The cause is logged.
+        db.session.rollback()
+        app.logger.warning("refused input the database cannot store: %s", exc.orig)
+        return render_error(400, _("The input contains a character or a value that cannot be stored (for example a "
+                                   "NUL character). Check what you entered and try again."))
+
     @app.errorhandler(Exception)
     def _unexpected(exc):
         db.session.rollback()

@@ -27,7 +27,7 @@ from meetingsvc.meetings.forms import (
 )
 from meetingsvc.meetings.models import Meeting
 from meetingsvc.meetings.search import words_clause
-from meetingsvc.meetings.validation import meeting_values, read_day_error, text_error
+from meetingsvc.meetings.validation import READ_LAST_DAY, meeting_values, read_day_error, text_error
 from meetingsvc.meetings.visibility import present
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -276,9 +276,10 @@ def availability_page():
             if errors:
                 raise ValidationError(errors)
             first = form.first_day.data or local_today() + timedelta(days=1)
+            last = form.last_day.data or min(first, READ_LAST_DAY - timedelta(days=13)) + timedelta(days=13)
             slots = availability.find_slots(
-                [int(i) for i in form.leader_ids.data or [] if str(i).isdigit()], duration, first,
-                form.last_day.data or first + timedelta(days=13), room_id=int(room_id) if room_id else None,
+                [int(i) for i in form.leader_ids.data or [] if str(i).isdigit()], duration, first, last,
+                room_id=int(room_id) if room_id else None,
                 min_capacity=int(min_capacity) if min_capacity else None)
         except ValidationError as exc:
             for name, message in exc.fields.items():

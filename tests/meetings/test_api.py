@@ -7,6 +7,7 @@ from meetingsvc.auth.services import create_api_token
 from meetingsvc.directory.models import Room
 from meetingsvc.extensions import db as _db
 from meetingsvc.meetings.models import Meeting
+from tests.helpers import BACKEND
 
 
 @pytest.fixture
@@ -297,3 +298,10 @@ def test_openapi_types_the_conflict_answer(client):
     assert doc["paths"]["/meetings"]["post"]["responses"]["409"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Conflict"}
     assert doc["components"]["schemas"]["Error"]["properties"]["error"]["type"] == "integer"
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="only PostgreSQL refuses NUL in text; SQLite stores it")
+def test_text_the_database_cannot_store_is_a_400_wherever_it_slips_through(db, api):
+    # A query parameter no handler checks for NUL: the database refuses it, the app says 400, not 500.
+    response = api("viewer")("GET", "/api/v1/people?q=a%00b")
+    assert response.status_code == 400 and response.get_json()["error"] == 400

@@ -188,3 +188,12 @@ def test_the_book_link_keeps_every_chosen_leader(db, client, login_as, create_le
     checked = set(re.findall(r'<input checked id="co_chair_ids-\d+" name="co_chair_ids" type="checkbox" value="(\d+)"',
                              form))
     assert checked == {str(second.id), str(third.id)}
+
+
+@pytest.mark.parametrize("query", ["first_day=31/12/9999", "first_day=01/01/0001", "last_day=9999-12-31"])
+def test_the_page_refuses_extreme_dates_clearly(db, client, login_as, create_leader, query):
+    leader = create_leader()
+    login_as("secretary")
+    response = client.get(f"/meetings/availability?leader_ids={leader.id}&duration=1:00&{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "has-error" in html and 'id="slots"' not in html, query

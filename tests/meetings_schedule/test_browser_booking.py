@@ -101,3 +101,29 @@ def test_secretary_books_finds_the_meeting_is_refused_a_clash_and_prints_the_wee
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     width, height = map(float, re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
     assert (round(width), round(height)) == (842, 595)  # A4 landscape in points, from @page in the stylesheet
+
+
+def test_publishing_asks_first_and_a_second_publication_without_change_is_refused(page, db, create_user,
+                                                                                  create_meeting):
+    from meetingsvc.meetings import schedule
+
+    monday = next_weekday(0, weeks_ahead=5)
+    create_meeting(title="Giao ban tuần", day=monday)
+    browser_login(page, create_user(role="secretary"))
+    page.goto(f"/meetings/week?date={monday.isoformat()}")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#publish")
+    page.wait_for_timeout(300)
+    assert asked and "Phát hành bản chính thức" in asked[0]
+    db.session.commit()
+    assert schedule.latest_revision(monday) is None  # dismissed: nothing published
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#publish")
+    page.wait_for_url(re.compile(r"version=published"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#publish")
+    page.wait_for_url(re.compile(r"version=draft"))
+    assert "Không có thay đổi nào" in page.locator(".flash-warning").inner_text()
+    db.session.commit()
+    assert [r.revision for r in schedule.revisions_of(monday)] == [0]
