@@ -263,7 +263,8 @@ OPENAPI = {
             "get": {
                 "summary": "Meetings overlapping a date range (office time), filtered and paginated.",
                 "parameters": [
-                    _q("from", "First day, YYYY-MM-DD (default today).", {"type": "string", "format": "date"}),
+                    _q("from", "First day, YYYY-MM-DD (default today; 1900-01-01 to 2999-12-31).",
+                       {"type": "string", "format": "date"}),
                     _q("to", "Last day, YYYY-MM-DD (default from + 30 days; at most 400 days).",
                        {"type": "string", "format": "date"}),
                     _q("leader", "Person id: meetings they chair, co-chair or attend (400 if unknown)."),
@@ -331,11 +332,12 @@ OPENAPI = {
         },
         "/availability": {
             "get": {
-                "summary": "Earliest free slots for every leader named (and a room) within working hours.",
+                "summary": "Earliest free slots for every leader named (and a room) within working hours "
+                           "(periods of the day: a slot never crosses the lunch break).",
                 "parameters": [
                     _q("leader", "Person id(s); repeat the parameter or separate with commas.", {"type": "string"}),
-                    _q("room", "A room that must be free too."),
-                    _q("min_capacity", "Or any room with at least this many seats."),
+                    _q("room", "A bookable room that must be free too."),
+                    _q("min_capacity", "Or any bookable room with at least this many seats."),
                     _q("duration", "Minutes, more than 0 (default 60; 400 for 0)."),
                     _q("from", "First day (default today).", {"type": "string", "format": "date"}),
                     _q("to", "Last day (default from + 13 days; at most 92 days).",
@@ -380,7 +382,11 @@ OPENAPI = {
         "MeetingInput": {
             "type": "object",
             "description": "Times: either start_at/end_at (ISO 8601; without an offset = office time) or date "
-                           "(+ end_date) with start/end ('08:30' or '8h30'), or date with day_part.",
+                           "(+ end_date) with start/end ('08:30' or '8h30'), or date with day_part. Meetings are "
+                           "booked from BOOKING_FIRST_DAY (2000-01-01) to BOOKING_YEARS_AHEAD (10) years ahead. "
+                           "Text must not contain NUL characters; id lists hold at most 2000 ids. On an edit, people, "
+                           "units and a room the meeting already has are kept even if deactivated since; new ones "
+                           "must be active, and units valid on the meeting's day.",
             "properties": {
                 "title": {"type": "string", "maxLength": 500},
                 "kind": {"type": "string", "enum": list(KINDS)},
