@@ -1,22 +1,34 @@
-"""GET /api/v1/reports/summary: the report's figures as JSON (the same numbers as the page and the exports)."""
+"""GET /api/v1/reports/summary: the report's figures as JSON (the same numbers as the page and the exports),
+for the caller: classified meetings they are not cleared for are counted apart (see reports/frame.py)."""
 
 from flask import jsonify, request
+from flask_login import current_user
 
 from meetingsvc.api import bp
 from meetingsvc.api.common import error
-from meetingsvc.core.errors import ValidationError
 from meetingsvc.core.time import local_today
 from meetingsvc.reports import exports, services
-from meetingsvc.reports.periods import period_from_args
+from meetingsvc.reports.options import options_from_args
+from meetingsvc.reports.periods import PeriodError, period_from_args
 
 
 @bp.route("/reports/summary")
 def reports_summary():
-    try:
-        period = period_from_args(request.args, local_today().year)
-    except ValidationError as exc:
-        return error(400, "The period is not valid.", fields=exc.fields)
-    return jsonify(exports.summary_dict(services.build_report(period)))
+    fields, codes = {}, {}
+
+    def parsed(parse):
+        try:
+            return parse(request.args)
+        except PeriodError as exc:
+            fields.update({k: str(v) for k, v in exc.fields.items()})
+            codes.update(exc.codes)
+            return None
+
+    period = parsed(lambda args: period_from_args(args, local_today().year))
+    options = parsed(options_from_args)
+    if fields:
+        return error(400, "The period is not valid.", fields=fields, codes=codes)
+    return jsonify(exports.summary_dict(services.build_report(period, user=current_user, options=options)))
 
 
 _FIGURE = {
@@ -27,8 +39,11 @@ _FIGURE = {
         "change_pct": {"type": "number", "nullable": True,
                        "description": "(current - previous) / previous x 100, one decimal; null if previous is 0."},
         "unit": {"type": "string", "enum": ["count", "hours", "percent"]},
+        "measure": {"type": "string", "enum": ["meetings", "attendances", "citizens", "points", "hours", "percent"],
+                    "description": "What is counted: meetings, participant-attendances, citizens, bridge points…"},
         "flag": {"type": "string", "nullable": True, "enum": ["planned", None],
-                 "description": "'planned' when part of the figure is a planned, not an actual, number."},
+                 "description": "'planned' when part of the figure is a planned, not an actual, number, or some "
+                                "bridge points or conferences have no figure at all."},
     },
 }
 _PERIOD = {
@@ -56,7 +71,13 @@ OPENAPI = {
                                "bridge points and participant-attendances, citizen reception, cancelled and "
                                "postponed meetings. Periods are in local time (Asia/Ho_Chi_Minh). Give `from` and "
                                "`to`, or `period` with `year` (and `quarter` or `month`) and optionally "
-                               "`basis=cutoff` for the Decree 09/2019 reporting windows.",
+                               "`basis=cutoff` for the Decree 09/2019 reporting windows. A range that is exactly a "
+                               "named period (01/01–31/12, a quarter, …) is reported as that period. The figures are "
+                               "those the caller may see: classified meetings they are not cleared for count in the "
+                               "total and by leader and room, and on a line `classified` instead of by kind, mode, "
+                               "preparing unit and participants (`full_detail` false, `classified_not_shown`). "
+                               "400 answers name the fields (`fields`: a message, `codes`: a machine-readable code "
+                               "such as `end_before_start`, `missing_date`, `not_a_date`, `quarter_out_of_range`).",
                 "parameters": [
                     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
                     {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
@@ -66,6 +87,12 @@ OPENAPI = {
                     {"name": "quarter", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 4}},
                     {"name": "month", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 12}},
                     {"name": "basis", "in": "query", "schema": {"type": "string", "enum": ["calendar", "cutoff"]}},
+                    {"name": "units", "in": "query", "description": "Group by preparing unit as it is now (after "
+                     "mergers, the default) or as it was (the unit stored on the meeting).",
+                     "schema": {"type": "string", "enum": ["now", "then"], "default": "now"}},
+                    {"name": "attended", "in": "query", "description": "Whether meetings the Chairman and Vice "
+                     "Chairmen only attended count in the total (default: not, they are counted apart).",
+                     "schema": {"type": "string", "enum": ["exclude", "include"], "default": "exclude"}},
                 ],
                 "responses": {
                     "200": {"description": "The report",
@@ -89,6 +116,13 @@ OPENAPI = {
                     "previous_period": {"$ref": "#/components/schemas/ReportPeriod"},
                     "as_of": {"type": "string", "format": "date-time",
                               "description": "Scheduled meetings starting before this instant count as held."},
+                    "options": {"type": "object", "properties": {"units": {"type": "string"},
+                                                                  "attended": {"type": "string"}}},
+                    "full_detail": {"type": "boolean",
+                                    "description": "False when some classified meetings are counted apart."},
+                    "classified_not_shown": {"type": "integer"},
+                    "working_hours": {"type": "string", "description": "The working hours, e.g. 07:30–11:30, "
+                                                                       "13:30–17:00."},
                     "working_days": {"type": "integer"},
                     "working_hours_per_day": {"type": "number"},
                     "participants_flagged": {"type": "boolean"},

@@ -1,20 +1,25 @@
 """A monthly chart of held meetings by kind, drawn as SVG by the app (no JavaScript, no CDN).
 
 Stacked bars per local month, one colour per kind (the seven most frequent; the rest as "other kinds"), and a
-dashed line for the same months a year earlier. The SVG has a <title> and <desc> for screen readers, axis labels
-and a legend, and prints as it is.
+dashed line for the same months a year earlier. With the reporting cut-off windows the months are the cut-off
+months (15th of the month before to the 14th), labelled by the month they end in. The SVG has a <title> and
+<desc> for screen readers, axis labels and a legend whose long names wrap, and prints as it is.
 """
+
+import textwrap
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from meetingsvc.meetings.models import KINDS
-from meetingsvc.reports.services import Report
+from meetingsvc.reports.services import CLASSIFIED, CLASSIFIED_LABEL, Report
 
 PALETTE = ["#b3261e", "#1f5fa8", "#1e7d32", "#a05a00", "#6a3d9a", "#00838f", "#7b5e57", "#9e9e9e"]
-WIDTH, HEIGHT = 900, 380
-LEFT, RIGHT, TOP, BOTTOM = 56, 200, 40, 56
+WIDTH, HEIGHT = 960, 400
+LEFT, RIGHT, TOP, BOTTOM = 56, 270, 40, 56
 MAX_KINDS = 7
+LEGEND_CHARS = 34  # characters of a legend line before it wraps
+LINE = 14
 
 
 def _nice_max(value: int) -> int:
@@ -28,7 +33,10 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def _month_label(month, many_years: bool) -> str:
+def _month_label(month, many_years: bool, cutoff: bool) -> str:
+    """'T3' (or '03/22' over several years); a cut-off month is named by the month it ends in."""
+    if cutoff:
+        month = month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1)
     return f"{month.month:02d}/{month.year % 100:02d}" if many_years else _("M%(n)s", n=month.month)
 
 
@@ -38,7 +46,7 @@ def render_chart(report: Report) -> Markup:
     months, by_kind, totals = monthly["months"], monthly["by_kind"], monthly["totals"]
     ranked = sorted(by_kind, key=lambda k: -sum(by_kind[k]))
     shown = ranked[:MAX_KINDS]
-    series = [(str(KINDS.get(k, k)), by_kind[k]) for k in shown]
+    series = [(str(CLASSIFIED_LABEL) if k == CLASSIFIED else str(KINDS.get(k, k)), by_kind[k]) for k in shown]
     rest = ranked[MAX_KINDS:]
     if rest:
         series.append((_("Other kinds"), [sum(by_kind[k][i] for k in rest) for i in range(len(months))]))
@@ -46,7 +54,8 @@ def render_chart(report: Report) -> Markup:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(months), 1)
     bar = max(slot * 0.6, 1)
-    many_years = len({m.year for m in months}) > 1
+    cutoff = bool(monthly.get("cutoff"))
+    many_years = len({m.year for m in months[1:] or months}) > 1
     title = _("Meetings held per month by kind, %(period)s", period=report.period.label(_lang()))
     desc = _("Total %(total)s meetings; the dashed line is the same month a year earlier.", total=sum(totals))
 
@@ -67,7 +76,8 @@ def render_chart(report: Report) -> Markup:
         out.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{label}</text>')
     out.append(f'<text transform="translate(14 {TOP + plot_h / 2}) rotate(-90)" text-anchor="middle">'
                f'{escape(_("Meetings"))}</text>')
-    out.append(f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 10}" text-anchor="middle">{escape(_("Month"))}</text>')
+    axis = _("Month (cut-off months: the 15th of the month before to the 14th)") if cutoff else _("Month")
+    out.append(f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 10}" text-anchor="middle">{escape(axis)}</text>')
     step = max(1, len(months) // 24)
     for i, month in enumerate(months):
         x = LEFT + slot * i + (slot - bar) / 2
@@ -81,18 +91,21 @@ def render_chart(report: Report) -> Markup:
                 base += value
         if i % step == 0:
             out.append(f'<text x="{x + bar / 2:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">'
-                       f'{escape(_month_label(month, many_years))}</text>')
+                       f'{escape(_month_label(month, many_years, cutoff))}</text>')
     if len(previous) == len(months) and any(previous):
         points = " ".join(f"{LEFT + slot * i + slot / 2:.1f},{y(v):.1f}" for i, v in enumerate(previous))
         out.append(f'<polyline points="{points}" fill="none" stroke="#1d1f23" stroke-width="1.5" '
                    f'stroke-dasharray="5 4"/>')
     out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#1d1f23"/>')
     lx = LEFT + plot_w + 16
+    ly = TOP
     for index, (name, values) in enumerate(series):
-        ly = TOP + 18 * index
+        lines = textwrap.wrap(f"{name} ({sum(values)})", LEGEND_CHARS) or [""]
         out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>')
-        out.append(f'<text x="{lx + 18}" y="{ly + 10}">{escape(name)} ({sum(values)})</text>')
-    ly = TOP + 18 * len(series) + 6
+        spans = "".join(f'<tspan x="{lx + 18}" dy="{0 if n == 0 else LINE}">{escape(text)}</tspan>'
+                        for n, text in enumerate(lines))
+        out.append(f'<text x="{lx + 18}" y="{ly + 10}">{spans}</text>')
+        ly += LINE * len(lines) + 6
     out.append(f'<line x1="{lx}" x2="{lx + 12}" y1="{ly + 6}" y2="{ly + 6}" stroke="#1d1f23" '
                f'stroke-dasharray="4 3"/>')
     out.append(f'<text x="{lx + 18}" y="{ly + 10}">{escape(_("A year earlier"))}</text>')

@@ -5,6 +5,12 @@ at 23:30 on 31 December (local) belongs to that year and one at 00:30 on 1 Janua
 ``calendar`` (the calendar month, quarter, …) and ``cutoff`` (the data cut-off windows of Decree 09/2019/NĐ-CP
 Art. 12: month = 15th of the previous month → 14th; quarter = 15th of the month before the quarter → 14th of its
 last month; 6 months, 9 months and year = 15/12 of the previous year → 14/6, 14/9, 14/12).
+
+A range of dates that is exactly a named period (01/01/2022–31/12/2022, 01/04–30/06, 15/12/2021–14/12/2022 …) is
+that period, so that `flask report --from 2022-01-01 --to 2022-12-31` says "Năm 2022 … so với năm 2021".
+
+Errors are ValidationErrors whose messages are translated (lazily) and whose `codes` stay machine-readable for
+the API (`end_before_start`, `missing_date`, …).
 """
 
 from __future__ import annotations
@@ -12,16 +18,41 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from meetingsvc.core.errors import ValidationError
 from meetingsvc.core.time import local_day_bounds, parse_day
 
 KINDS = ("year", "nine_months", "half_year", "quarter", "month", "range")
+NAMED_KINDS = KINDS[:-1]
 BASES = ("calendar", "cutoff")
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
 # A report may span at most this many days (ten years and their leap days), so that a typo cannot ask for a millennium.
 MAX_DAYS = 366 * 10 + 3
+
+MESSAGES = {
+    "unknown_period": _l("Choose a year, nine months, half-year, quarter, month or a range of dates."),
+    "unknown_basis": _l("Choose calendar periods or the reporting cut-off windows."),
+    "not_a_plausible_year": _l("Not a plausible year (1901 to 2199)."),
+    "quarter_out_of_range": _l("The quarter must be 1 to 4."),
+    "month_out_of_range": _l("The month must be 1 to 12."),
+    "end_before_start": _l("The end date is before the start date."),
+    "too_long": _l("A report covers at most ten years."),
+    "not_a_number": _l("Not a number."),
+    "not_a_date": _l("Not a date (dd/mm/yyyy)."),
+    "missing_date": _l("Give both dates."),
+    "unknown_option": _l("Not one of the choices offered."),
+}
+
+
+class PeriodError(ValidationError):
+    """A refused period: `fields` name -> translated message, `codes` name -> machine-readable code."""
+
+    def __init__(self, codes: dict[str, str]):
+        self.codes = codes
+        super().__init__({name: MESSAGES[code] for name, code in codes.items()})
 
 
 @dataclass(frozen=True)
@@ -49,9 +80,16 @@ class Period:
         return replace(self, first=_year_earlier(self.first), last=_year_earlier(self.last),
                        year=self.year - 1 if self.year else None)
 
-    def label(self, language: str = "vi") -> str:
+    def span(self) -> str:
+        return f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
+
+    def label(self, language: str = "vi", *, dates: bool = True) -> str:
+        """'quý II/2026', 'năm 2022 (số liệu 15/12/2021 – 14/12/2022)' with cut-off windows (dates=False: without)."""
         vi = language == "vi"
         y = self.year
+        if self.kind == "range":
+            return (f"từ {self.first:%d/%m/%Y} đến {self.last:%d/%m/%Y}" if vi else
+                    f"{self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}")
         if self.kind == "year":
             text = f"năm {y}" if vi else f"year {y}"
         elif self.kind == "nine_months":
@@ -60,17 +98,18 @@ class Period:
             text = f"6 tháng đầu năm {y}" if vi else f"first half of {y}"
         elif self.kind == "quarter":
             text = f"quý {ROMAN[self.number]}/{y}" if vi else f"Q{self.number} {y}"
-        elif self.kind == "month":
-            text = f"tháng {self.number}/{y}" if vi else f"{MONTHS_EN[self.number - 1]} {y}"
         else:
-            text = ""
-        span = f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
-        if self.kind == "range":
-            return (f"từ {self.first:%d/%m/%Y} đến {self.last:%d/%m/%Y}" if vi else
-                    f"{self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}")
-        if self.basis == "cutoff":
-            return f"{text} ({'số liệu' if vi else 'data'} {span})"
+            text = f"tháng {self.number}/{y}" if vi else f"{MONTHS_EN[self.number - 1]} {y}"
+        if self.basis == "cutoff" and dates:
+            return f"{text} ({'số liệu' if vi else 'data'} {self.span()})"
         return text
+
+    def title(self, language: str = "vi", *, dates: bool = True) -> str:
+        """The label as a heading or the start of a sentence: 'Quý II/2026', 'From 01/01/2022 to …'."""
+        text = self.label(language, dates=dates)
+        if self.kind == "range" and language != "vi":
+            text = "from " + text
+        return text[:1].upper() + text[1:]
 
     def comparison(self, language: str = "vi") -> str:
         """'so với năm 2021' for a year, 'so với cùng kỳ năm 2021' otherwise."""
@@ -81,6 +120,19 @@ class Period:
             return (f"so với cùng kỳ năm {prev.year}" if language == "vi" else
                     f"compared with the same period of {prev.year}")
         return "so với cùng kỳ" if language == "vi" else "compared with the same period a year earlier"
+
+    def query_args(self) -> dict:
+        """The URL parameters that name this period again (links, exports, the back-link, the next page)."""
+        if self.kind == "range":
+            return {"period": "range", "from": self.first.isoformat(), "to": self.last.isoformat()}
+        args = {"period": self.kind, "year": self.year}
+        if self.kind == "quarter":
+            args["quarter"] = self.number
+        elif self.kind == "month":
+            args["month"] = self.number
+        if self.basis != "calendar":
+            args["basis"] = self.basis
+        return args
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "basis": self.basis, "from": self.first.isoformat(), "to": self.last.isoformat(),
@@ -100,20 +152,20 @@ def _month_end(year: int, month: int) -> date:
 
 def make_period(kind: str, year: int, number: int | None = None, *, basis: str = "calendar") -> Period:
     """A named period of `year`: number is the quarter (1-4) or the month (1-12)."""
-    if kind not in KINDS or kind == "range":
-        raise ValidationError({"period": f"unknown period {kind!r}"})
+    if kind not in NAMED_KINDS:
+        raise PeriodError({"period": "unknown_period"})
     if basis not in BASES:
-        raise ValidationError({"basis": f"unknown basis {basis!r}"})
+        raise PeriodError({"basis": "unknown_basis"})
     if not 1900 < year < 2200:
-        raise ValidationError({"year": "not a plausible year"})
+        raise PeriodError({"year": "not_a_plausible_year"})
     last_month = {"year": 12, "nine_months": 9, "half_year": 6}.get(kind)
     if kind == "quarter":
         if number not in ROMAN:
-            raise ValidationError({"quarter": "the quarter must be 1 to 4"})
+            raise PeriodError({"quarter": "quarter_out_of_range"})
         first_month, last_month = 3 * number - 2, 3 * number
     elif kind == "month":
         if not number or not 1 <= number <= 12:
-            raise ValidationError({"month": "the month must be 1 to 12"})
+            raise PeriodError({"month": "month_out_of_range"})
         first_month = last_month = number
     else:
         first_month, number = 1, None
@@ -127,53 +179,69 @@ def make_period(kind: str, year: int, number: int | None = None, *, basis: str =
     return Period(kind, first, last, year, number, basis)
 
 
+def named_period_for(first: date, last: date) -> Period | None:
+    """The named period (calendar or cut-off) that is exactly [first, last], if there is one."""
+    if not 1900 < last.year < 2200:
+        return None
+    candidates = [("year", None), ("nine_months", None), ("half_year", None)]
+    candidates += [("quarter", q) for q in ROMAN] + [("month", m) for m in range(1, 13)]
+    for basis in BASES:
+        for kind, number in candidates:
+            period = make_period(kind, last.year, number, basis=basis)
+            if (period.first, period.last) == (first, last):
+                return period
+    return None
+
+
 def make_range(first: date, last: date) -> Period:
     if last < first:
-        raise ValidationError({"to": "the end date is before the start date"})
+        raise PeriodError({"to": "end_before_start"})
     if (last - first).days + 1 > MAX_DAYS:
-        raise ValidationError({"to": "a report covers at most ten years"})
-    return Period("range", first, last, first.year if first.year == last.year else None)
+        raise PeriodError({"to": "too_long"})
+    return named_period_for(first, last) or Period("range", first, last,
+                                                   first.year if first.year == last.year else None)
 
 
 def _int(args, name: str, errors: dict) -> int | None:
-    raw = (args.get(name) or "").strip()
+    raw = str(args.get(name) or "").strip()
     if not raw:
         return None
     if not raw.isdigit():
-        errors[name] = "not a number"
+        errors[name] = "not_a_number"
         return None
     return int(raw)
 
 
 def _date(args, name: str, errors: dict) -> date | None:
-    raw = (args.get(name) or "").strip()
+    raw = str(args.get(name) or "").strip()
     if not raw:
         return None
     try:
         return parse_day(raw)
     except ValueError:
-        errors[name] = "not a date (dd/mm/yyyy or YYYY-MM-DD)"
+        errors[name] = "not_a_date"
         return None
 
 
 def period_from_args(args, default_year: int) -> Period:
     """The period a request (page, API) or the CLI asks for.
 
-    `from`/`to` (YYYY-MM-DD) give a range; otherwise `period` (year, nine_months, half_year, quarter, month)
-    with `year`, `quarter` or `month`, and `basis` (calendar or cutoff). Raises ValidationError naming the field.
+    `from`/`to` (YYYY-MM-DD or dd/mm/yyyy) give a range; otherwise `period` (year, nine_months, half_year,
+    quarter, month) with `year`, `quarter` or `month`, and `basis` (calendar or cutoff). Raises PeriodError
+    naming the field.
     """
     errors: dict[str, str] = {}
-    kind = (args.get("period") or "").strip()
+    kind = str(args.get("period") or "").strip()
     first, last = _date(args, "from", errors), _date(args, "to", errors)
     year = _int(args, "year", errors)
     number = _int(args, "quarter" if kind == "quarter" else "month", errors)
-    basis = (args.get("basis") or "calendar").strip()
+    basis = str(args.get("basis") or "calendar").strip()
     if errors:
-        raise ValidationError(errors)
+        raise PeriodError(errors)
     if kind in ("", "range") and (first or last):
         if not (first and last):
-            raise ValidationError({"to" if first else "from": "give both dates"})
+            raise PeriodError({"to" if first else "from": "missing_date"})
         return make_range(first, last)
     if kind == "range":
-        raise ValidationError({"from": "give both dates"})
+        raise PeriodError({"from": "missing_date"})
     return make_period(kind or "year", year or default_year, number, basis=basis)

@@ -39,15 +39,11 @@ def change_phrase(report: Report, key: str, language: str) -> str:
     return f"{'up' if change > 0 else 'down'} {percent(abs(change), language)} {comparison}"
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def summary_text(report: Report, language: str = "vi") -> str:
     f = {key: fig.current for key, fig in report.figures.items()}
     n = lambda value: number(value, language)  # noqa: E731
     change = change_phrase(report, "held", language)
-    period = _capitalised(report.period.label(language))
+    period = report.period.title(language)
     if language == "vi":
         parts = [f"{period}, Văn phòng đã tham mưu tổ chức {n(f['held'])} cuộc họp"
                  + (f" ({change})" if change else "")
@@ -58,8 +54,7 @@ def summary_text(report: Report, language: str = "vi") -> str:
             online = (f"{n(f['online_conferences'])} hội nghị trực tuyến với "
                       f"{approximately(f['bridge_participants'], language)} lượt đại biểu tại "
                       f"{n(f['bridge_points'])} điểm cầu")
-            if report.participants_flagged:
-                online += f" (trong đó {n(f['participants_planned_only'])} lượt theo số dự kiến)"
+            online += _incomplete(report, language)
             parts.append(online)
         if f["working_sessions"]:
             parts.append(f"{n(f['working_sessions'])} buổi làm việc với các đoàn"
@@ -73,6 +68,9 @@ def summary_text(report: Report, language: str = "vi") -> str:
             text += (f" Ngoài ra, Văn phòng phục vụ {n(f['relayed_conferences'])} hội nghị truyền dẫn từ hệ thống "
                      f"khác tới {n(f['relayed_bridge_points'])} điểm cầu với "
                      f"{approximately(f['relayed_participants'], language)} lượt đại biểu (không cộng vào số trên).")
+        if report.masked:
+            text += (f" (Số liệu theo quyền xem của người lập: {n(report.masked)} cuộc họp có nội dung mật chỉ được "
+                     "tính vào tổng số và số theo lãnh đạo.)")
         return text
     parts = [f"{period}: the Office advised on and organised {n(f['held'])} meetings"
              + (f" ({change})" if change else "")
@@ -83,8 +81,7 @@ def summary_text(report: Report, language: str = "vi") -> str:
         online = (f"{n(f['online_conferences'])} online conferences with "
                   f"{approximately(f['bridge_participants'], language)} participant-attendances at "
                   f"{n(f['bridge_points'])} bridge points")
-        if report.participants_flagged:
-            online += f" (of which {n(f['participants_planned_only'])} as planned, not yet recorded)"
+        online += _incomplete(report, language)
         parts.append(online)
     if f["working_sessions"]:
         parts.append(f"{n(f['working_sessions'])} working sessions with delegations"
@@ -98,4 +95,24 @@ def summary_text(report: Report, language: str = "vi") -> str:
         text += (f" The Office also served {n(f['relayed_conferences'])} conferences relayed from another network "
                  f"to {n(f['relayed_bridge_points'])} bridge points with "
                  f"{approximately(f['relayed_participants'], language)} participant-attendances (not added above).")
+    if report.masked:
+        text += (f" (Figures as the author may see them: {n(report.masked)} meetings with classified content count "
+                 "only in the total and by leader.)")
     return text
+
+
+def _incomplete(report: Report, language: str) -> str:
+    """' (trong đó 100 lượt theo số dự kiến; 1 điểm cầu chưa có số liệu)': what is not an actual figure."""
+    f = {key: fig.current for key, fig in report.figures.items()}
+    vi = language == "vi"
+    parts = []
+    if f["participants_planned_only"]:
+        parts.append(f"trong đó {number(f['participants_planned_only'], language)} lượt theo số dự kiến" if vi
+                     else f"of which {number(f['participants_planned_only'], language)} as planned, not yet recorded")
+    if f["points_without_figure"]:
+        parts.append(f"{number(f['points_without_figure'], language)} điểm cầu chưa có số liệu" if vi
+                     else f"{number(f['points_without_figure'], language)} bridge points without any figure")
+    if f["conferences_without_points"]:
+        parts.append(f"{number(f['conferences_without_points'], language)} hội nghị chưa ghi điểm cầu" if vi
+                     else f"{number(f['conferences_without_points'], language)} conferences without bridge points")
+    return f" ({'; '.join(parts)})" if parts else ""

@@ -1,6 +1,23 @@
-// The reports page: copy the generated text, print, and a busy indicator while an export is being built.
+// The reports page: show only the period fields the chosen kind uses, copy the generated text, print, and
+// download exports with a busy indicator that stops, with a message, when the file fails.
 (function () {
   "use strict";
+
+  // Period fields: without JavaScript every field shows and the server uses the ones the kind needs.
+  var kind = document.getElementById("period");
+  if (kind) {
+    var fields = document.querySelectorAll("#reports-form [data-kinds]");
+    var showFor = function () {
+      fields.forEach(function (field) {
+        var used = field.getAttribute("data-kinds").split(" ").indexOf(kind.value) !== -1;
+        field.hidden = !used;
+        field.querySelectorAll("input, select").forEach(function (input) { input.disabled = !used; });
+      });
+    };
+    kind.addEventListener("change", showFor);
+    showFor();
+  }
+
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
       var area = document.getElementById(button.getAttribute("data-copy"));
@@ -18,25 +35,47 @@
   var print = document.getElementById("reports-print");
   if (print) { print.addEventListener("click", function () { window.print(); }); }
 
-  // The server answers a download with the cookie reports_download=<token>: until then the page shows it is busy.
+  // Exports: fetched, so that a failure is told instead of an endless spinner; the link still works without JS.
   var busy = document.getElementById("reports-busy");
-  document.querySelectorAll("a[data-download]").forEach(function (link) {
+  var failed = document.getElementById("reports-export-error");
+  var links = document.querySelectorAll("a[data-download]");
+  var setBusy = function (on) {
+    busy.hidden = !on;
+    links.forEach(function (a) { if (on) { a.setAttribute("aria-disabled", "true"); } else { a.removeAttribute("aria-disabled"); } });
+  };
+  var fileName = function (response, fallback) {
+    var header = response.headers.get("Content-Disposition") || "";
+    var match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header);
+    return match ? decodeURIComponent(match[1]) : fallback;
+  };
+  links.forEach(function (link) {
     link.addEventListener("click", function (event) {
+      if (!window.fetch || !window.URL || !URL.createObjectURL) { return; }
       event.preventDefault();
-      var token = Math.random().toString(36).slice(2, 12);
-      var url = new URL(link.href, window.location.href);
-      url.searchParams.set("token", token);
-      busy.hidden = false;
-      document.querySelectorAll("a[data-download]").forEach(function (a) { a.setAttribute("aria-disabled", "true"); });
-      var started = Date.now();
-      var timer = setInterval(function () {
-        if (document.cookie.indexOf("reports_download=" + token) !== -1 || Date.now() - started > 600000) {
-          clearInterval(timer);
-          busy.hidden = true;
-          document.querySelectorAll("a[data-download]").forEach(function (a) { a.removeAttribute("aria-disabled"); });
+      if (link.getAttribute("aria-disabled") === "true") { return; }
+      failed.hidden = true;
+      setBusy(true);
+      fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) {
+          var refused = new Error(failed.getAttribute("data-message").replace("STATUS", response.status));
+          refused.told = true;
+          throw refused;
         }
-      }, 400);
-      window.location.href = url.toString();
+        var name = fileName(response, link.pathname.split("/").pop());
+        return response.blob().then(function (blob) {
+          var url = URL.createObjectURL(blob);
+          var a = document.createElement("a");
+          a.href = url;
+          a.download = name;
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+        });
+      }).catch(function (error) {
+        failed.textContent = error && error.told ? error.message : failed.getAttribute("data-offline");
+        failed.hidden = false;
+      }).then(function () { setBusy(false); });
     });
   });
 })();

@@ -7,16 +7,57 @@ pytestmark = pytest.mark.browser
 
 
 def test_report_page_chart_copy_and_export_indicator(page, create_user, dataset):
-    user = create_user(role="secretary")
+    user = create_user(role="secretary", clearance="tuyet_mat")
     browser_login(page, user)
     page.goto("/reports/?period=year&year=2022")
     assert page.locator("svg.reports-chart").is_visible()
-    assert page.locator("[data-figure='held:current']").inner_text() == "14"
+    assert page.locator("[data-figure='held:current']").first.inner_text() == "14"
     screenshot(page, "reports-year")
     page.click("[data-copy='reports-text-vi']")
     # The clipboard answers asynchronously: wait for the note rather than look at once.
     expect(page.locator(".reports-copied").first).to_be_visible()
     with page.expect_download() as download:
         page.click("a[data-download][href*='export.xlsx']")
+    assert download.value.suggested_filename.startswith("bao-cao-hop_nam-2022_")
     assert download.value.suggested_filename.endswith(".xlsx")
-    page.wait_for_selector("#reports-busy", state="hidden")
+    expect(page.locator("#reports-busy")).to_be_hidden()
+
+
+def test_a_failed_export_stops_the_indicator_and_says_so(page, create_user, dataset):
+    browser_login(page, create_user(role="viewer"))
+    page.goto("/reports/?period=year&year=2022")
+    page.route("**/reports/export.xlsx*", lambda route: route.fulfill(status=500, body="boom"))
+    page.click("a[data-download][href*='export.xlsx']")
+    expect(page.locator("#reports-export-error")).to_be_visible()
+    expect(page.locator("#reports-export-error")).to_contain_text("lỗi 500")
+    expect(page.locator("#reports-busy")).to_be_hidden()
+
+
+def test_period_fields_show_for_the_kinds_that_use_them(page, create_user, dataset):
+    browser_login(page, create_user(role="viewer"))
+    page.goto("/reports/?period=year&year=2022")
+    expect(page.locator("#quarter")).to_be_hidden()
+    expect(page.locator("#month")).to_be_hidden()
+    expect(page.locator("#from")).to_be_hidden()
+    page.select_option("#period", "quarter")
+    expect(page.locator("#quarter")).to_be_visible()
+    expect(page.locator("#month")).to_be_hidden()
+    page.select_option("#quarter", "2")
+    page.click("#reports-form button[type=submit]")
+    page.wait_for_url("**period=quarter**")
+    assert "from=" not in page.url  # the hidden dates are not sent
+    expect(page.locator("h1")).to_have_text("Báo cáo cuộc họp: Quý II/2022")
+    page.select_option("#period", "range")
+    expect(page.locator("#from")).to_be_visible()
+    expect(page.locator("#year")).to_be_hidden()
+
+
+def test_print_shows_the_whole_text(page, create_user, dataset):
+    browser_login(page, create_user(role="secretary", clearance="tuyet_mat"))
+    page.goto("/reports/?period=year&year=2022")
+    page.emulate_media(media="print")
+    expect(page.locator("#reports-text-vi")).to_be_hidden()
+    printed = page.locator(".reports-print-text[lang=vi]")
+    expect(printed).to_be_visible()
+    assert printed.inner_text().endswith("(không cộng vào số trên).")
+    screenshot(page, "reports-print")

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 
 from openpyxl import load_workbook
 
@@ -26,7 +27,7 @@ def _page_figures(html: str) -> dict:
 
 
 def test_page_xlsx_csv_cli_and_api_agree(app, client, login_as, dataset, tmp_path):
-    login_as("admin")
+    login_as("admin", clearance="tuyet_mat")  # cleared, like the office the CLI runs as
     page = client.get("/reports/", query_string=YEAR)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -49,7 +50,7 @@ def test_page_xlsx_csv_cli_and_api_agree(app, client, login_as, dataset, tmp_pat
     for row in summary_rows[header + 1:]:
         if not row or row[0] in (None, "", "Nguyên tắc tính"):
             break
-        in_xlsx[row[1]] = (row[2], row[3])
+        in_xlsx[row[1].strip()] = (row[2], row[3])
 
     out = tmp_path / "report.json"
     result = app.test_cli_runner().invoke(report_command, ["--from", "2022-01-01", "--to", "2022-12-31",
@@ -64,7 +65,10 @@ def test_page_xlsx_csv_cli_and_api_agree(app, client, login_as, dataset, tmp_pat
         pair = (row["current"], row["previous"])
         assert (on_page[key]["current"], on_page[key]["previous"]) == pair, key
         assert in_csv[key] == pair, key
-        assert in_xlsx[row["label"]] == pair, key
+        if row["unit"] == "percent":  # a percent-formatted number in the workbook: 0.2% is 0.002
+            assert tuple(round(v * 100, 1) for v in in_xlsx[row["label"]]) == pair, key
+        else:
+            assert in_xlsx[row["label"]] == pair, key
         assert (in_cli[key]["current"], in_cli[key]["previous"]) == pair, key
 
 
@@ -73,7 +77,7 @@ def test_detail_sheet_lists_every_counted_meeting_and_masks_classified(client, l
     workbook = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=YEAR).data), read_only=True)
     rows = list(workbook.worksheets[1].iter_rows(values_only=True))[1:]
     assert len(rows) == EXPECTED_2022["held"]
-    titles = [r[4] for r in rows]
+    titles = [r[5] for r in rows]
     assert "Kiểm tra dự án mật" not in titles
     assert titles.count("Họp (nội dung mật)") == 1
     assert "Họp đầu năm 2022" in titles and "Họp cuối năm 2022" in titles and "Họp đầu năm 2023" not in titles
@@ -108,7 +112,7 @@ def test_bad_period_is_refused_with_the_field_named(client, login_as):
     login_as("viewer")
     response = client.get("/reports/", query_string={"from": "2022-05-01", "to": "2022-01-01"})
     assert response.status_code == 400
-    assert "the end date is before the start date" in response.get_data(as_text=True)
+    assert "Ngày kết thúc trước ngày bắt đầu." in response.get_data(as_text=True)
     api = client.get("/api/v1/reports/summary", query_string={"period": "quarter", "year": "2022", "quarter": "7"})
     assert api.status_code == 400 and "quarter" in api.get_json()["fields"]
 
@@ -121,10 +125,77 @@ def test_cli_text_in_both_languages(app, dataset):
     en = runner.invoke(report_command, ["--from", "2022-01-01", "--to", "2022-12-31", "--language", "en"])
     assert "the Office advised on and organised 14 meetings (up 366.7% compared with" in en.output
     bad = runner.invoke(report_command, ["--from", "2022-01-01"])
-    assert bad.exit_code != 0 and "give both dates" in bad.output
+    assert bad.exit_code != 0 and "Nhập cả ngày bắt đầu và ngày kết thúc." in bad.output
 
 
 def test_openapi_documents_the_summary(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert "/reports/summary" in doc["paths"]
     assert "ReportSummary" in doc["components"]["schemas"]
+
+
+def test_csv_names_its_units_and_the_xlsx_has_real_dates_percentages_and_filters(client, login_as, more):
+    from meetingsvc.core.time import local_today
+
+    login_as("secretary", clearance="tuyet_mat")
+    response = client.get("/reports/export.csv", query_string=YEAR)
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    units = {row[1]: row[6] for row in rows[1:]}
+    assert units["held"] == "cuộc họp" and units["participant_attendances"] == "lượt đại biểu"
+    assert units["people_received"] == "lượt công dân" and units["bridge_points"] == "điểm cầu"
+    assert {"count", "hours", "percent"}.isdisjoint(units.values())
+    assert f"_{local_today():%Y%m%d}.csv" in response.headers["Content-Disposition"]
+
+    workbook = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=YEAR).data))
+    summary, detail = workbook.worksheets
+    assert summary.freeze_panes == "A5" and detail.freeze_panes == "A2"
+    assert detail.auto_filter.ref == f"A1:T{detail.max_row}"
+    first = detail["B2"]
+    assert first.is_date and first.number_format == "dd/mm/yyyy" and first.value.date() == date(2022, 1, 1)
+    use = next(r for r in summary.iter_rows(min_row=5) if str(r[1].value).startswith("Phòng họp số 2: Tỷ lệ"))
+    assert use[2].number_format == "0.0%" and 0 < use[2].value < 1
+    change = next(r for r in summary.iter_rows(min_row=5) if r[1].value == "Số cuộc họp đã tổ chức")
+    assert change[4].number_format == "0.0%"
+
+
+def test_cli_recognises_a_calendar_year_and_prints_a_readable_table(app, dataset):
+    result = app.test_cli_runner().invoke(report_command, ["--from", "2022-01-01", "--to", "2022-12-31"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("NĂM 2022\n")
+    assert "Năm 2022, Văn phòng đã tham mưu tổ chức 14 cuộc họp (tăng 366,7% so với năm 2021)" in " ".join(
+        out.split())
+    assert any("Năm 2022" in line and "Năm 2021" in line for line in out.splitlines())  # whole headings
+    long_label = "Cuộc họp khác (không phải phiên họp UBND, không do Chủ tịch, Phó Chủ tịch chủ trì)"
+    assert long_label in " ".join(out.split())  # wrapped, never cut
+    assert "kể cả cuộc họp mật" in out  # it says whose figures they are
+    assert max(len(line) for line in out.splitlines() if not line.startswith("Năm 2022, ")) <= 130
+
+
+def test_cli_xlsx_without_output_writes_a_file_named_after_the_period(app, dataset, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = app.test_cli_runner().invoke(report_command, ["--period", "quarter", "--year", "2022", "--quarter", "2",
+                                                           "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    written = list(tmp_path.glob("bao-cao-hop_quy-2-2022_*.xlsx"))
+    assert len(written) == 1 and str(written[0]) in result.output
+    title = load_workbook(written[0]).worksheets[0]["A1"].value
+    assert title == "Báo cáo tình hình tổ chức cuộc họp, Quý II/2022"
+
+
+def test_api_errors_keep_machine_readable_codes(client, login_as):
+    login_as("viewer")
+    bad = client.get("/api/v1/reports/summary", query_string={"from": "2022-05-01", "to": "2022-01-01"})
+    assert bad.status_code == 400
+    body = bad.get_json()
+    assert body["codes"] == {"to": "end_before_start"} and body["fields"]["to"] == "Ngày kết thúc trước ngày bắt đầu."
+    bad = client.get("/api/v1/reports/summary", query_string={"from": "31/02/2022", "to": "x", "units": "later"})
+    assert bad.get_json()["codes"] == {"from": "not_a_date", "to": "not_a_date", "units": "unknown_option"}
+
+
+def test_period_errors_in_english_for_an_english_user(client, login_as):
+    login_as("viewer", language="en")
+    page = client.get("/reports/", query_string={"period": "range", "from": "2022-05-01"}).get_data(as_text=True)
+    assert "Give both dates." in page
+    page = client.get("/reports/", query_string={"period": "year", "year": "1800"}).get_data(as_text=True)
+    assert "Not a plausible year (1901 to 2199)." in page

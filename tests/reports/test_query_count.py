@@ -1,4 +1,4 @@
-"""The report's number of queries is fixed: it does not grow with the number of meetings."""
+"""The report's number of queries is fixed: it does not grow with the number of meetings (nor do the lists')."""
 
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from meetingsvc.extensions import db
 from meetingsvc.online.models import BridgePoint
+from meetingsvc.reports.lists import figure_list
 from meetingsvc.reports.periods import make_period
 from meetingsvc.reports.services import build_report
 
@@ -25,22 +26,35 @@ def count_queries():
         sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
-def test_summary_queries_do_not_grow_with_meetings(dataset, create_meeting):
-    period = make_period("year", 2022)
+def _measure(period, user, dataset):
     db.session.expire_all()
-    with count_queries() as before:
-        small = build_report(period)
+    with count_queries() as report_queries:
+        report = build_report(period, user=user)
+    counts = {"report": len(report_queries)}
+    for key in ("held", "participant_attendances", f"unit:{dataset['u1'].id}", f"room_use:{dataset['r1'].id}",
+                "participants_planned_only", "postponed"):
+        db.session.expire_all()
+        with count_queries() as list_queries:
+            figure_list(key, period, user=user, limit=100)
+        counts[key] = len(list_queries)
+    return report, counts
+
+
+def test_summary_and_list_queries_do_not_grow_with_meetings(dataset, create_meeting, create_user):
+    period = make_period("year", 2022)
+    viewer = create_user(role="viewer")
+    small, before = _measure(period, viewer, dataset)
     for i in range(40):
         day = date(2022, 2, 1) + timedelta(days=i)
         meeting = create_meeting(day=day, start="14:00", end="15:00", mode="online", chair_id=dataset["vc1"].id,
                                  co_chairs=[dataset["vc2"]], preparing_unit_id=dataset["u1"].id,
-                                 room_id=dataset["r1"].id, kind="thematic", title=f"Họp chuyên đề {i}")
+                                 room_id=dataset["r1"].id, kind="thematic", title=f"Họp chuyên đề {i}",
+                                 classification="mat" if i % 5 == 0 else "internal")
         db.session.add(BridgePoint(meeting_id=meeting.id, site_name="Điểm cầu", actual_participants=10))
+        db.session.add(BridgePoint(meeting_id=meeting.id, site_name="Điểm cầu 2", planned_participants=5))
     db.session.commit()
-    db.session.expire_all()
-    with count_queries() as after:
-        big = build_report(period)
+    big, after = _measure(period, viewer, dataset)
     assert big.figures["held"].current == small.figures["held"].current + 40
-    assert big.figures["bridge_participants"].current == small.figures["bridge_participants"].current + 400
-    assert len(after) == len(before)
-    assert len(after) < 25
+    assert big.figures["bridge_participants"].current == small.figures["bridge_participants"].current + 32 * 15
+    assert after == before
+    assert before["report"] <= 30
