@@ -79,18 +79,20 @@ MEETING_COLUMNS = ("id", "title", "kind", "start_at", "end_at", "day_part", "sta
 POINT_COLUMNS = ("meeting_id", "site_name", "is_host", "planned_participants", "actual_participants")
 
 
-def _directory(conn, placeholder: str):
+def _directory(conn, placeholder: str, now):
+    """Units, people and rooms; `updated_at` is NOT NULL without a server default on PostgreSQL (the app sets it)."""
     roles = ["chairman", "standing_vice_chairman"] + ["vice_chairman"] * 4
     cur = conn.cursor()
     p = placeholder
-    cur.executemany(f"INSERT INTO units (id, code, name, kind) VALUES ({p}, {p}, {p}, {p})",
-                    [(i, f"U{i:03d}", f"Sở {i}", "department") for i in range(1, UNITS + 1)])
+    cur.executemany(f"INSERT INTO units (id, code, name, kind, updated_at) VALUES ({p}, {p}, {p}, {p}, {p})",
+                    [(i, f"U{i:03d}", f"Sở {i}", "department", now) for i in range(1, UNITS + 1)])
     cur.executemany(
-        f"INSERT INTO people (id, full_name, title, is_leader, leader_role, leader_rank) VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
+        f"INSERT INTO people (id, full_name, title, is_leader, leader_role, leader_rank, updated_at) "
+        f"VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
         [(i, f"Lãnh đạo {i}", "Lãnh đạo", i <= 6, roles[i - 1] if i <= 6 else None, (1 if i == 1 else 2) if i <= 6
-          else None) for i in range(1, CHAIRS + 1)])
-    cur.executemany(f"INSERT INTO rooms (id, name, capacity, equipment) VALUES ({p}, {p}, {p}, {p})",
-                    [(i, f"Phòng {i}", 40, "[]") for i in range(1, ROOMS + 1)])
+          else None, now) for i in range(1, CHAIRS + 1)])
+    cur.executemany(f"INSERT INTO rooms (id, name, capacity, equipment, updated_at) VALUES ({p}, {p}, {p}, {p}, {p})",
+                    [(i, f"Phòng {i}", 40, "[]", now) for i in range(1, ROOMS + 1)])
 
 
 def _sqlite_time(value: datetime) -> str:
@@ -111,8 +113,8 @@ def _load_sqlite(path: str, scale: int) -> tuple[int, int]:
     conn.execute("BEGIN")
     for name, _sql in triggers:
         conn.execute(f"DROP TRIGGER {name}")
-    _directory(conn, "?")
     now = _sqlite_time(datetime.now(UTC))
+    _directory(conn, "?", now)
     meetings, points, leaders = [], [], []
     n_meetings = n_points = 0
     sql_m = f"INSERT INTO meetings ({', '.join(MEETING_COLUMNS)}) VALUES ({', '.join('?' * len(MEETING_COLUMNS))})"
@@ -143,7 +145,7 @@ def _load_postgres(url: str, scale: int) -> tuple[int, int]:
     n_meetings = n_points = 0
     now = datetime.now(UTC)
     with psycopg.connect(url) as conn:
-        _directory(conn, "%s")
+        _directory(conn, "%s", now.replace(tzinfo=None))
         leaders = []
         with conn.cursor() as cur:
             with cur.copy(f"COPY meetings ({', '.join(MEETING_COLUMNS)}) FROM STDIN") as copy_m:
