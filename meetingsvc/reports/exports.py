@@ -22,7 +22,7 @@ from meetingsvc.core.time import local_today, to_local
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import KINDS, MODES, STATUSES, Meeting
 from meetingsvc.meetings.visibility import present
-from meetingsvc.reports.frame import Frame
+from meetingsvc.reports.frame import Frame, without_jit
 from meetingsvc.reports.services import SECTIONS, Report
 from meetingsvc.reports.text import summary_text
 
@@ -174,6 +174,7 @@ def detail_rows(report: Report, user):
     """Every counted (held) meeting of the period, in order, as lists of cells (dates as date objects, times as
     time objects); masked where `user` may not see. The numbers are what the meeting adds to the figures."""
     frame = Frame(report.period, as_of=report.as_of, viewer=report.viewer, options=report.options)
+    without_jit()
     c = frame.c
     participants = sa.case((c["own_meetings"], frame.value("participants")), else_=None)
     seconds = sa.case((Meeting.room_id.is_not(None), frame.value("room_seconds")), else_=None)

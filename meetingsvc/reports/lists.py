@@ -22,7 +22,7 @@ from meetingsvc.extensions import db
 from meetingsvc.meetings.models import KINDS, Meeting, MeetingLeader
 from meetingsvc.meetings.visibility import present
 from meetingsvc.online.models import BridgePoint
-from meetingsvc.reports.frame import Frame, leader_link
+from meetingsvc.reports.frame import Frame, leader_link, without_jit
 from meetingsvc.reports.options import Options, Viewer
 from meetingsvc.reports.periods import Period
 from meetingsvc.reports.services import (
@@ -158,6 +158,7 @@ def figure_list(key: str, period: Period, *, user=None, viewer: Viewer | None = 
     if resolved is None:
         return None
     label, scope, value, measure = resolved
+    without_jit()
     if key == "attended_only" and frame.options.include_attended:
         label = ATTENDED_INCLUDED_LABEL
     where = [scope] if key == "postponed" else [frame.in_period, scope]

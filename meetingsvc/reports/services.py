@@ -36,7 +36,7 @@ from meetingsvc.directory.lineage import current_successors_of
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import KINDS, Meeting, MeetingLeader
-from meetingsvc.reports.frame import TOP_LEADER_ROLES, Frame
+from meetingsvc.reports.frame import TOP_LEADER_ROLES, Frame, without_jit
 from meetingsvc.reports.options import Options, Viewer
 from meetingsvc.reports.periods import Period
 
@@ -363,6 +363,7 @@ def build_report(period: Period, *, as_of: datetime | None = None, with_monthly:
     as_of = as_of or datetime.now(UTC)
     viewer = viewer or (Viewer.of(user) if user is not None else Viewer.office())
     options = options or Options()
+    without_jit()
     previous = period.previous_year()
     frames = (Frame(period, as_of=as_of, viewer=viewer, options=options),
               Frame(previous, as_of=as_of, viewer=viewer, options=options))

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from meetingsvc.extensions import db
@@ -10,6 +11,7 @@ from meetingsvc.online.models import BridgePoint
 from meetingsvc.reports.lists import figure_list
 from meetingsvc.reports.periods import make_period
 from meetingsvc.reports.services import build_report
+from tests.helpers import BACKEND
 
 
 @contextmanager
@@ -58,3 +60,10 @@ def test_summary_and_list_queries_do_not_grow_with_meetings(dataset, create_meet
     assert big.figures["bridge_participants"].current == small.figures["bridge_participants"].current + 32 * 15
     assert after == before
     assert before["report"] <= 30
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="only PostgreSQL has a JIT compiler")
+def test_report_turns_off_the_postgres_jit_for_its_own_transaction(dataset):
+    # JIT compiling the wide SUM(CASE …) queries took ten times longer than running them (benchmark, 1x).
+    build_report(make_period("year", 2022), with_monthly=False)
+    assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
