@@ -32,8 +32,8 @@ Decisions (see also docs in the views):
 - A series is always one VEVENT under its own UID (RRULE, EXDATE for cancelled or missing occurrences,
   RECURRENCE-ID overrides), whatever was edited; its SEQUENCE and LAST-MODIFIED are the highest over the
   series and every one of its occurrences in the database, so they never go backwards.
-- The meeting's passcode is never written; a join link goes through online's shareable_join_url and
-  also loses credentials in its address and any parameter holding the passcode.
+- The meeting's passcode is never written; a join link goes through online's shareable_join_url (no passcode
+  parameter, no parameter holding the passcode, no credentials in the address).
 - Feed tokens are HMACs of their row under the secret key, not stored random values: the page can show
   the links again while the database holds only their hashes (why this is sound: `token_string`).
 """
@@ -51,7 +51,7 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
@@ -100,8 +100,6 @@ STATUS_MAP = {"draft": "TENTATIVE", "scheduled": "CONFIRMED", "held": "CONFIRMED
               "cancelled": "CANCELLED"}
 CLASS_MAP = {"public": "PUBLIC", "internal": "PRIVATE"}
 PARTSTAT = {"pending": "NEEDS-ACTION", "accepted": "ACCEPTED", "declined": "DECLINED", "delegated": "DELEGATED"}
-# Webex's join-without-password token; online's shareable_join_url does not know it (yet).
-EXTRA_SECRET_LINK_PARAMS = {"integrationjointoken"}
 
 
 @dataclass(frozen=True)
@@ -384,23 +382,6 @@ class _Context:
     user: User | None
 
 
-def shareable_link(url: str, passcode: str = "") -> str:
-    """A join link as feeds write it: online's shareable_join_url (no passcode parameter such as Zoom's pwd=
-    or Teams' p=), and besides: no user name or password in the address, no parameter whose value is the
-    meeting's passcode, no Webex join-without-password token."""
-    link = shareable_join_url(url.strip())
-    parts = urlsplit(link)
-    netloc = parts.netloc.rpartition("@")[2]
-    query = parts.query
-    if query:
-        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                if k.lower() not in EXTRA_SECRET_LINK_PARAMS and not (passcode and v == passcode)]
-        query = urlencode(kept)
-    if netloc == parts.netloc and query == parts.query:
-        return link
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
-
-
 def _mailto(person) -> str | None:
     email = (person.email or "").strip() if person is not None else ""
     return f"mailto:{email}" if email and "@" in email else None
@@ -437,7 +418,7 @@ def event_content(shown, ctx: _Context) -> EventContent:
         lines.append(f"{labels.bridge_points} ({len(points)}): " + "; ".join(names))
     conference = None
     if meeting.is_online and meeting.join_url and not ctx.public:
-        link = shareable_link(meeting.join_url, meeting.passcode)
+        link = shareable_join_url(meeting.join_url, meeting.passcode)
         lines.append(f"{labels.join}: {link}")
         conference = (link, meeting.online_provider or labels.online)
     if meeting.status in ("postponed", "cancelled") and meeting.status_reason:

@@ -199,16 +199,21 @@ def check_join_url(url: str) -> str:
 
 
 # Query parameters by which providers put the passcode into the join link (Zoom's ?pwd=…).
-PASSCODE_QUERY_KEYS = {"pwd", "passcode", "password", "pass", "pin", "p"}
+# Query parameters that carry a passcode (Zoom pwd=, Teams p=, …) or let one join without it (Webex's token).
+PASSCODE_QUERY_KEYS = {"pwd", "passcode", "password", "pass", "pin", "p", "integrationjointoken"}
 
 
-def shareable_join_url(url: str) -> str:
-    """The join URL without any passcode carried in its query: what may go into feeds and shared places."""
+def shareable_join_url(url: str, passcode: str = "") -> str:
+    """The join URL as it may go into feeds and shared places: no passcode parameter, no parameter whose value
+    is the meeting's `passcode`, no user name or password in the address."""
+    url = (url or "").strip()
     if not url:
         return ""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in PASSCODE_QUERY_KEYS]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in PASSCODE_QUERY_KEYS and not (passcode and v == passcode)]
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def _text(value, limit: int, field: str) -> str:
@@ -226,6 +231,10 @@ def check_boolean(value, field: str) -> bool:
     if isinstance(value, bool):
         return value
     raise ValidationError({field: _("Answer true or false (a JSON boolean, without quotes).")})
+
+
+# What a subscribed calendar shows of the link (feeds write the mode, the join URL and the provider).
+SUBSCRIBER_VISIBLE_LINK_FIELDS = ("mode", "join_url", "online_provider")
 
 
 def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
@@ -265,6 +274,11 @@ def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
     if before != after:
         meeting.updated_at = utcnow()
         meeting.updated_by_id = getattr(user, "id", None)
+        if any(before[k] != after[k] for k in SUBSCRIBER_VISIBLE_LINK_FIELDS if k in changes):
+            # Subscribed calendars must take the new link (iCal SEQUENCE).
+            from meetingsvc.meetings.services import bump_sequence
+
+            bump_sequence(meeting)
         # The audit log keeps that the passcode changed, never the passcode itself.
         masked = {k: ("***" if k in SECRET_LINK_FIELDS and v else v) for k, v in before.items()}
         masked_after = {k: ("***" if k in SECRET_LINK_FIELDS and v else v) for k, v in after.items()}

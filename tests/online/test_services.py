@@ -34,6 +34,18 @@ def test_link_is_saved_with_the_passcode_kept_out_of_the_audit_log(online_meetin
     assert "s3cret" not in str(entry.after) and "s3cret" not in str(entry.before)
 
 
+def test_a_new_join_link_or_mode_raises_the_sequence_subscribers_see_but_a_new_passcode_does_not(online_meeting):
+    meeting = online_meeting()
+    services.update_link(meeting, {"join_url": "https://zoom.us/j/1"})
+    first = meeting.sequence
+    services.update_link(meeting, {"join_url": "https://zoom.us/j/2"})
+    assert meeting.sequence == first + 1
+    services.update_link(meeting, {"mode": "hybrid"})
+    assert meeting.sequence == first + 2
+    services.update_link(meeting, {"passcode": "new-one", "mode": "hybrid"})  # not in any feed; mode unchanged
+    assert meeting.sequence == first + 2
+
+
 @pytest.mark.parametrize("url", [
     "javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>", "/relative/path",
     "zoom.us/j/1", "ftp://example.org/x", "https://", "http://exa mple.org", "https://example.org:99999/",
@@ -290,10 +302,14 @@ def test_totals_for_meetings_in_one_query(online_meeting, city, add_points, app)
     ("https://us02web.zoom.us/j/8123456789?pwd=QWxhZGRpbjpvcGVu", "https://us02web.zoom.us/j/8123456789"),
     ("https://vc.gov.vn/r/1?lang=vi&PIN=1234", "https://vc.gov.vn/r/1?lang=vi"),
     ("https://meet.google.com/abc-defg-hij", "https://meet.google.com/abc-defg-hij"),
+    ("https://teams.microsoft.com/meet/4123456789?p=XyzTeamsHash&tid=abc", "https://teams.microsoft.com/meet/4123456789?tid=abc"),
+    ("https://x.webex.com/x/j.php?MTID=m1&integrationJoinToken=t0k", "https://x.webex.com/x/j.php?MTID=m1"),
+    ("https://user:secret@vc.gov.vn/r/1", "https://vc.gov.vn/r/1"),
+    ("https://vc.gov.vn/r/1?room=5&code=556677", "https://vc.gov.vn/r/1?room=5"),  # the stored passcode's value
     ("", ""),
 ])
 def test_shareable_join_url_drops_a_passcode_in_the_query(url, shared):
-    assert services.shareable_join_url(url) == shared
+    assert services.shareable_join_url(url, passcode="556677") == shared
 
 
 def test_record_results_clears_a_figure_and_leaves_other_meetings_alone(online_meeting, city, add_points):
