@@ -40,6 +40,12 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine_events(db.engine, serialized_writes=app.config.get("SQLITE_SERIALIZED_WRITES", True))
 
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+
     _register_blueprints(app)
     _register_access_rules(app)
     _register_cli(app)

@@ -90,6 +90,10 @@ def load_secret_key(instance_path: str) -> str:
     """The key from the environment, else one generated once and kept in the instance folder."""
     key = _env("SECRET_KEY")
     if key:
+        # Sessions are signed and feed tokens derived with it (feeds.services.token_string): 128 bits at least.
+        if len(key) < 32:
+            raise ValueError("MEETINGSVC_SECRET_KEY is too short: use at least 32 random characters "
+                             "(or unset it and let the app generate one in the instance folder)")
         return key
     path = Path(instance_path) / "secret_key"
     if not path.exists():
@@ -116,6 +120,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_FROM": _env("MAIL_FROM", "meetingsvc@localhost"),
         "OFFICE_NAME": _env("OFFICE_NAME", "Văn phòng UBND Thành phố Hà Nội"),
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", ""),
+        # Reverse proxies in front of the app (nginx…): their X-Forwarded-For/-Proto/-Host are then trusted, so
+        # that links say https and sign-in throttling sees the client's address, not the proxy's.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
         # Rules of Decision 45/2018/QĐ-TTg that provinces may tighten (domain.md §1.1).
         "INVITATION_LEAD_WORKING_DAYS": _int("INVITATION_LEAD_WORKING_DAYS", 3),
         "WORKING_PERIODS": periods,
