@@ -13,6 +13,7 @@ from meetingsvc.auth.models import CLASSIFICATIONS, ROLES, ApiToken, User
 from meetingsvc.core.audit import describe, history
 from meetingsvc.core.auth import roles_required
 from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.forms import select_choices
 from meetingsvc.directory import services as directory_services
 from meetingsvc.directory.forms import apply_errors
 from meetingsvc.directory.services import DuplicateError, _
@@ -24,10 +25,10 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 class UserForm(FlaskForm):
     username = StringField(_l("Login name"), validators=[InputRequired(), Length(max=64)])
     display_name = StringField(_l("Display name"), validators=[Length(max=120)])
-    role = SelectField(_l("Account role"), choices=[(k, v) for k, v in ROLES.items()], validate_choice=False)
-    clearance = SelectField(_l("Clearance"), choices=[(k, v) for k, v in CLASSIFICATIONS.items()],
+    role = SelectField(_l("Account role"), choices=select_choices(ROLES.items()), validate_choice=False)
+    clearance = SelectField(_l("Clearance"), choices=select_choices(CLASSIFICATIONS.items()),
                             default="internal", validate_choice=False)
-    language = SelectField(_l("Language of the pages"), choices=list(LANGUAGES.items()), validate_choice=False)
+    language = SelectField(_l("Language of the pages"), choices=select_choices(LANGUAGES.items()), validate_choice=False)
     person_id = SelectField(_l("Linked person"), choices=[], validate_choice=False)
     password = PasswordField(_l("Password"))
 
@@ -70,7 +71,7 @@ def _user_form_page(user: User | None):
                            "person_id": str(user.person_id or "")})
     if user is not None:
         form.username.validators = []
-    form.person_id.choices = _person_choices(user)
+    form.person_id.choices = select_choices(_person_choices(user))
     status = 200
     if request.method == "POST":
         if user is not None:

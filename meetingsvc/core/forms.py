@@ -2,9 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 
 from meetingsvc.core.i18n import format_day_input
 from meetingsvc.core.time import parse_day
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the options of a select (WTForms 3.4 drops plain tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class DayField(StringField):

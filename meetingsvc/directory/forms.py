@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from meetingsvc.core.forms import DayField
+from meetingsvc.core.forms import DayField, select_choices
 from meetingsvc.directory.models import LEADER_ROLES, UNIT_KINDS
 
 
@@ -14,7 +14,7 @@ class UnitForm(FlaskForm):
     code = StringField(_l("Unit code"), validators=[InputRequired(), Length(max=32)])
     name = StringField(_l("Unit name"), validators=[InputRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Length(max=80)])
-    kind = SelectField(_l("Unit kind"), choices=[(k, v) for k, v in UNIT_KINDS.items()], validate_choice=False)
+    kind = SelectField(_l("Unit kind"), choices=select_choices(UNIT_KINDS.items()), validate_choice=False)
     parent_id = SelectField(_l("Parent unit"), choices=[], validate_choice=False)
     valid_from = StringField(_l("Valid from"))
     valid_to = StringField(_l("Valid until"))
@@ -42,7 +42,7 @@ class PersonForm(FlaskForm):
     email = StringField(_l("Email"), validators=[Length(max=254)], render_kw={"type": "email"})
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     is_leader = BooleanField(_l("Leader of the People's Committee"))
-    leader_role = SelectField(_l("Leader role"), choices=[("", "—")] + [(k, v) for k, v in LEADER_ROLES.items()],
+    leader_role = SelectField(_l("Leader role"), choices=select_choices([("", "—"), *LEADER_ROLES.items()]),
                               validate_choice=False)
     leader_rank = StringField(_l("Rank order (1 = first)"), render_kw={"type": "number", "min": 1})
 
@@ -74,7 +74,7 @@ class GroupForm(FlaskForm):
     unit_ids = SelectMultipleField(_l("Units of the group"), choices=[], validate_choice=False,
                                    render_kw={"size": 14})
     rule_kind = SelectField(_l("Add all units of this kind"),
-                            choices=[("", "—")] + [(k, v) for k, v in UNIT_KINDS.items()], validate_choice=False)
+                            choices=select_choices([("", "—"), *UNIT_KINDS.items()]), validate_choice=False)
     rule_parent_id = SelectField(_l("Add all direct sub-units of"), choices=[], validate_choice=False)
     rule_on_date = DayField(_l("Units valid on"))
 
@@ -86,7 +86,7 @@ class GroupForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    what = SelectField(_l("What the file holds"), choices=[("units", _l("Units")), ("people", _l("People"))])
+    what = SelectField(_l("What the file holds"), choices=select_choices([("units", _l("Units")), ("people", _l("People"))]))
     file = FileField(_l("File (CSV or XLSX)"), render_kw={"accept": ".csv,.xlsx"})
 
 

@@ -11,6 +11,7 @@ from meetingsvc.auth.models import User
 from meetingsvc.core.audit import describe, history, recent
 from meetingsvc.core.auth import roles_required
 from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.forms import select_choices
 from meetingsvc.core.i18n import format_day
 from meetingsvc.core.time import local_to_utc, parse_day
 from meetingsvc.directory import imports, services
@@ -91,7 +92,7 @@ def _keep_choice(select, choices: list[tuple[str, str]]) -> None:
             unit = db.session.get(Unit, int(value))
             if unit is not None:
                 choices.append((str(unit.id), _unit_label(unit, mark_former=True)))
-    select.choices = choices
+    select.choices = select_choices(choices)
 
 
 def _views(obj) -> list:
@@ -132,7 +133,7 @@ def units():
 def unit_detail(unit_id):
     unit = _get(Unit, unit_id)
     move_form = MoveForm(parent_id=str(unit.parent_id or ""))
-    move_form.parent_id.choices = _unit_choices(exclude=unit, blank=_("(top level)"))
+    move_form.parent_id.choices = select_choices(_unit_choices(exclude=unit, blank=_("(top level)")))
     people = services.search_people(unit_id=unit.id, include_inactive=True)
     warnings = services.deactivation_warnings(unit) if _is_admin() and unit.is_active else []
     return render_template("directory/unit_detail.html", unit=unit, kinds=UNIT_KINDS, move_form=move_form,
@@ -152,7 +153,8 @@ def _unit_form_page(unit: Unit | None):
         form.parent_id.data = request.args["parent_id"]
     parent_choices = _unit_choices(exclude=unit)
     successor_choices = _unit_choices(former=True, mark=True)[1:]
-    form.parent_id.choices, form.successor_ids.choices = parent_choices, successor_choices
+    form.parent_id.choices = select_choices(parent_choices)
+    form.successor_ids.choices = select_choices(successor_choices)
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -257,7 +259,7 @@ def _person_form_page(person: Person | None):
     unit_choices = _unit_choices()
     if person is not None and person.unit is not None and str(person.unit_id) not in dict(unit_choices):
         unit_choices.append((str(person.unit_id), _unit_label(person.unit, mark_former=True)))
-    form.unit_id.choices = unit_choices
+    form.unit_id.choices = select_choices(unit_choices)
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -425,8 +427,8 @@ def _group_form_page(group: UnitGroup | None):
                            "unit_ids": [str(u.id) for u in group.units]})
     # Every unit, former ones marked: a group may gather units of an earlier period ("the 30 district-level units").
     member_choices = _unit_choices(former=True, mark=True)[1:]
-    form.unit_ids.choices = member_choices
-    form.rule_parent_id.choices = _unit_choices(former=True, mark=True)
+    form.unit_ids.choices = select_choices(member_choices)
+    form.rule_parent_id.choices = select_choices(_unit_choices(former=True, mark=True))
     status = 200
     if request.method == "POST":
         if form.validate():

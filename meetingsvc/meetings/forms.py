@@ -8,15 +8,10 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.fields.choices import SelectChoice
 
 from meetingsvc.auth.models import CLASSIFICATIONS
-from meetingsvc.core.forms import DayField
+from meetingsvc.core.forms import DayField, select_choices
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import DAY_PARTS, KINDS, MODES
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 WEEKDAYS = [("0", _l("Mon")), ("1", _l("Tue")), ("2", _l("Wed")), ("3", _l("Thu")), ("4", _l("Fri")),
             ("5", _l("Sat")), ("6", _l("Sun"))]
@@ -63,7 +58,7 @@ class IdListField(SelectMultipleField):
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title (content)"))
-    kind = SelectField(_l("Kind"), validate_choice=False, choices=choices(KINDS.items()), default="work_resolution")
+    kind = SelectField(_l("Kind"), validate_choice=False, choices=select_choices(KINDS.items()), default="work_resolution")
     date = StringField(_l("Date"))
     end_date = StringField(_l("Last day (meetings over several days)"))
     start = StringField(_l("Start"))
@@ -78,16 +73,16 @@ class MeetingForm(FlaskForm):
     attendee_unit_ids = IdListField(_l("Attendees: whole units"))
     preparing_unit_id = IdListField(_l("Preparing unit"))
     agenda = TextAreaField(_l("Agenda"))
-    classification = SelectField(_l("Classification"), validate_choice=False, choices=choices(CLASSIFICATIONS.items()),
+    classification = SelectField(_l("Classification"), validate_choice=False, choices=select_choices(CLASSIFICATIONS.items()),
                                  default="internal")
-    mode = SelectField(_l("Mode"), validate_choice=False, choices=choices(MODES.items()), default="in_person")
+    mode = SelectField(_l("Mode"), validate_choice=False, choices=select_choices(MODES.items()), default="in_person")
     status = SelectField(_l("Status"), validate_choice=False,
-                         choices=choices([("scheduled", _l("Scheduled")), ("draft", _l("Draft"))]), default="scheduled")
+                         choices=select_choices([("scheduled", _l("Scheduled")), ("draft", _l("Draft"))]), default="scheduled")
     is_urgent = BooleanField(_l("Urgent (ad hoc meeting: no invitation lead time)"))
-    repeat_freq = SelectField(_l("Repeat"), validate_choice=False, default="", choices=choices([
+    repeat_freq = SelectField(_l("Repeat"), validate_choice=False, default="", choices=select_choices([
         ("", _l("Does not repeat")), ("weekly", _l("Every N weeks")), ("monthly", _l("Every N months, same day"))]))
     repeat_interval = StringField(_l("Every"), default="1")
-    repeat_weekdays = CheckboxesField(_l("On"), choices=choices(WEEKDAYS))
+    repeat_weekdays = CheckboxesField(_l("On"), choices=select_choices(WEEKDAYS))
     repeat_until = StringField(_l("Until"))
     repeat_count = StringField(_l("Or number of times"))
     accept_warnings = BooleanField(_l("I have read the warnings and book anyway"))
@@ -104,7 +99,7 @@ class MeetingForm(FlaskForm):
         self.attending_leader_ids.choices = leader_choices
         self.room_id.choices = [SelectChoice("", "—")] + _rooms(
             meeting.room_id if meeting is not None else None, label=lambda r: f"{r.location_label} ({r.capacity})")
-        self.day_part.choices = [SelectChoice("", _l("(from the times)"))] + choices(DAY_PARTS.items())
+        self.day_part.choices = [SelectChoice("", _l("(from the times)"))] + select_choices(DAY_PARTS.items())
         return self
 
     def selected(self, field) -> list:
@@ -160,7 +155,7 @@ class MeetingForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
-    scope = SelectField(_l("Which meetings"), validate_choice=False, default="one", choices=choices([
+    scope = SelectField(_l("Which meetings"), validate_choice=False, default="one", choices=select_choices([
         ("one", _l("Only this meeting")), ("following", _l("This and all later meetings of the series"))]))
 
 

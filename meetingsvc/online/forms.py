@@ -4,15 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 
 from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.forms import select_choices
 from meetingsvc.meetings.models import MODES
 from meetingsvc.online.models import CONNECTION_STATUSES
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ParticipantsField(IntegerField):
@@ -33,7 +29,7 @@ class ParticipantsField(IntegerField):
 
 
 class LinkForm(FlaskForm):
-    mode = SelectField(_l("Mode"), choices=choices(MODES.items()))
+    mode = SelectField(_l("Mode"), choices=select_choices(MODES.items()))
     online_provider = StringField(_l("Provider"), filters=[lambda v: (v or "").strip()])
     join_url = StringField(_l("Join URL"), filters=[lambda v: (v or "").strip()])
     online_meeting_code = StringField(_l("Meeting ID"))
@@ -61,7 +57,7 @@ class PointEditForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"))
     planned_participants = ParticipantsField(_l("Planned participants"))
     actual_participants = ParticipantsField(_l("Actual participants"))
-    connection_status = SelectField(_l("Connection check"), choices=choices(CONNECTION_STATUSES.items()))
+    connection_status = SelectField(_l("Connection check"), choices=select_choices(CONNECTION_STATUSES.items()))
     connection_note = StringField(_l("Note"))
 
 

@@ -9,11 +9,12 @@ from markupsafe import Markup, escape
 
 from meetingsvc.core.auth import can_see_meeting, roles_required
 from meetingsvc.core.errors import ValidationError
+from meetingsvc.core.forms import select_choices
 from meetingsvc.core.i18n import format_number
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import Meeting
 from meetingsvc.online import imports, services
-from meetingsvc.online.forms import BulkForm, LinkForm, PointEditForm, PointForm, UploadForm, choices
+from meetingsvc.online.forms import BulkForm, LinkForm, PointEditForm, PointForm, UploadForm
 from meetingsvc.online.models import CONNECTION_STATUSES, BridgePoint
 
 bp = Blueprint("online", __name__, url_prefix="/online")
@@ -91,8 +92,8 @@ def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, check_ref
     unit_options = None
     if editable:
         unit_options = _options(_unit_choices(meeting), point_form.unit_id.data)
-        bulk_form.selection.choices = choices((o.value, o.label) for o in services.bulk_options(day))
-        bulk_form.parent_id.choices = choices([("", _("any unit"))] + [
+        bulk_form.selection.choices = select_choices((o.value, o.label) for o in services.bulk_options(day))
+        bulk_form.parent_id.choices = select_choices([("", _("any unit"))] + [
             (str(u.id), u.name) for u in services.parent_choices(day)])
     points = services.point_rows(meeting.id)
     totals = services.meeting_totals(meeting)

@@ -39,7 +39,7 @@ def server(database_url, tmp_path_factory):
     """One gunicorn for both tests of this module (its start is the slow part); stopped in a finally."""
     tmp_path = tmp_path_factory.mktemp("gunicorn")
     port = _free_port()
-    env = {**os.environ, "MEETINGSVC_DATABASE_URL": database_url, "MEETINGSVC_SECRET_KEY": "concurrency-test",
+    env = {**os.environ, "MEETINGSVC_DATABASE_URL": database_url, "MEETINGSVC_SECRET_KEY": "concurrency-test-" + "0" * 32,
            "PYTHONPATH": str(ROOT)}
     log = open(tmp_path / "gunicorn.log", "w+")
     process = subprocess.Popen(
