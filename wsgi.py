@@ -1,3 +1,3 @@
-from meetingsvc import create_app
+from meetingsvc import create_app, ready_to_serve
 
-app = create_app()
+app = ready_to_serve(create_app())

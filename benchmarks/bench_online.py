@@ -175,6 +175,9 @@ def run(label, url, sqlite_serialized=False):
         codes = list(db.session.scalars(sa.select(Unit.code).join(BridgePoint, BridgePoint.unit_id == Unit.id)
                                         .where(BridgePoint.meeting_id == meeting_id)))
         week_ids = [meeting_id] + list(range(2, 51))
+    from meetingsvc import ready_to_serve
+
+    ready_to_serve(app)  # as wsgi.py does for every serving process
     timer = app.wsgi_app = ServerTimer(app.wsgi_app)
     client = app.test_client()
     assert client.post("/login", data={"username": "bench-secretary", "password": PASSWORD}).status_code == 302

@@ -132,6 +132,7 @@ def _database_size(app, url):
 def run(label, url):
     from flask_migrate import upgrade
 
+    from meetingsvc import ready_to_serve
     from meetingsvc.extensions import db
     from meetingsvc.meetings.schedule import publish_week
 
@@ -149,6 +150,7 @@ def run(label, url):
     client = app.test_client()
     response = client.post("/login", data={"username": "bench-secretary", "password": PASSWORD})
     assert response.status_code == 302, response.status_code
+    ready_to_serve(app)  # as wsgi.py does for every serving process
     results = {}
     for version in ("draft", "published"):
         results[version] = _measure(client, f"/meetings/week?date={MONDAY}&version={version}")
