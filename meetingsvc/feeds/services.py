@@ -978,3 +978,43 @@ def _touch_changed_meetings(session, flush_context, instances):
             if series is not None and series not in session.new and series not in session.deleted and (
                     not sa.inspect(series).attrs.updated_at.history.has_changes()):
                 series.updated_at = now
+
+
+# Tables whose rows feeds write as part of their meeting (by their meeting_id).
+_MEETING_PARTS = {model.__table__.name: model for model in (Attendee, MeetingLeader, BridgePoint)}
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _touch_meetings_of_bulk_statements(state):
+    """An UPDATE or DELETE of attendees, leaders or bridge points run with session.execute (one statement for
+    many rows, as the online service removes bridge points) bypasses the flush and so the listener above: the
+    meetings of the rows it reaches (before and after) get a new updated_at, and their series too, in the same
+    transaction. Statements sent on the connection directly are not seen; the app sends none."""
+    if not (state.is_update or state.is_delete):
+        return None
+    model = _MEETING_PARTS.get(getattr(getattr(state.statement, "table", None), "name", None))
+    if model is None:
+        return None
+    session, table, where = state.session, model.__table__, state.statement.whereclause
+    params = state.parameters
+    if isinstance(params, list) and where is None:  # UPDATE by primary key, many rows
+        lookups = [(sa.select(table.c.meeting_id).where(table.c.id.in_([row["id"] for row in params if "id" in row])),
+                    {})]
+    else:
+        reached = sa.select(table.c.meeting_id) if where is None else sa.select(table.c.meeting_id).where(where)
+        lookups = [(reached, values) for values in (params if isinstance(params, list) else [params or {}])]
+
+    def meetings_reached() -> set:
+        return {ident for query, values in lookups for ident in session.execute(query, values).scalars()}
+
+    meeting_ids = meetings_reached()
+    result = state.invoke_statement()
+    if state.is_update:  # rows moved to another meeting
+        meeting_ids |= meetings_reached()
+    meeting_ids.discard(None)
+    if meeting_ids:
+        now, ids = utcnow(), sorted(meeting_ids)
+        series_ids = sa.select(Meeting.series_id).where(Meeting.id.in_(ids), Meeting.series_id.is_not(None))
+        session.execute(sa.update(MeetingSeries).where(MeetingSeries.id.in_(series_ids)).values(updated_at=now))
+        session.execute(sa.update(Meeting).where(Meeting.id.in_(ids)).values(updated_at=now))
+    return result

@@ -181,6 +181,38 @@ def test_every_kind_of_change_changes_the_etag(change, client, feed_world, feed_
         assert expected in after.get_data(as_text=True).replace("\r\n ", "")
 
 
+@pytest.mark.parametrize("how", ["remove_points", "bulk_delete", "bulk_update", "bulk_update_by_id"])
+def test_a_bridge_point_removed_or_renamed_in_bulk_changes_the_feed(how, client, feed_world, feed_token):
+    """Statements run with session.execute (the online service removes points with one DELETE) bypass the
+    flush: the meeting must still get a new updated_at, so that its feeds get new validators and new text."""
+    from meetingsvc.online.models import BridgePoint
+    from meetingsvc.online.services import remove_points
+
+    w = feed_world
+    url = f"/feeds/{feed_token(w.viewer)}/all.ics"
+    age_everything()
+    first = client.get(url)
+    host = "Hội trường UBND Thành phố"
+    assert host in first.get_data(as_text=True).replace("\r\n ", "")
+    point_id = db.session.scalar(sa.select(BridgePoint.id).where(BridgePoint.site_name == host))
+    if how == "remove_points":
+        remove_points(w.online, [point_id], user=w.admin)
+    elif how == "bulk_delete":
+        db.session.execute(sa.delete(BridgePoint).where(BridgePoint.id == point_id))
+    elif how == "bulk_update":
+        db.session.execute(sa.update(BridgePoint).where(BridgePoint.id == point_id).values(site_name="Hội trường B"))
+    else:
+        db.session.execute(sa.update(BridgePoint), [{"id": point_id, "site_name": "Hội trường B"}])
+    db.session.commit()
+    for headers in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]}):
+        assert client.get(url, headers=headers).status_code == 200
+    after = client.get(url)
+    assert after.headers["ETag"] != first.headers["ETag"]
+    assert host not in after.get_data(as_text=True).replace("\r\n ", "")
+    # Only the meeting of that point was touched.
+    assert db.session.get(type(w.plain), w.plain.id).updated_at < utcnow() - timedelta(seconds=60)
+
+
 @pytest.mark.parametrize("change", ["moved_to_another_leader", "made_internal", "renamed_room"])
 def test_if_modified_since_is_not_answered_304_once_the_feed_changed(change, client, feed_world, feed_token):
     """Last-Modified moves when a meeting leaves a feed (which no aggregate of the feed's remaining meetings
