@@ -5,6 +5,7 @@ its bridge points are never listed.
 """
 
 from flask import abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from meetingsvc.api import bp
@@ -22,14 +23,14 @@ SINGLE_FIELDS = ("unit_id", "unit_code", "site_name", "is_host", "address", "con
 def _meeting(meeting_id) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or not can_see_meeting(current_user, meeting):
-        abort(error(404, "No such meeting."))
+        abort(error(404, _("Meeting %(id)s was not found.", id=meeting_id)))
     return meeting
 
 
 def _point(meeting, point_id) -> BridgePoint:
     point = db.session.get(BridgePoint, point_id)
     if point is None or point.meeting_id != meeting.id:
-        abort(error(404, "No such bridge point on this meeting."))
+        abort(error(404, _("Bridge point %(id)s is not on this meeting.", id=point_id)))
     return point
 
 
@@ -84,7 +85,7 @@ def online_endpoints(meeting_id):
             endpoints=_points_json(meeting.id),
         )
     if not _editor():
-        return error(403, "Your account may not do this.")
+        return error(403, _("Your account may not do this."))
     data = json_body()
     if request.method == "DELETE":
         if data.get("all") is True:
@@ -92,17 +93,17 @@ def online_endpoints(meeting_id):
         elif isinstance(data.get("ids"), list):
             removed = services.remove_points(meeting, data["ids"], user=current_user)
         else:
-            return error(400, "Send {\"ids\": [...]} or {\"all\": true}.", fields={"ids": "missing"})
+            return error(400, _("Send {\"ids\": [...]} or {\"all\": true}."), fields={"ids": "missing"})
         return jsonify(removed=removed, totals=_totals_json(services.meeting_totals(meeting)))
     if "selection" in data:
         selection = data["selection"]
         if not isinstance(selection, dict):
-            return error(400, "'selection' must be an object.", fields={"selection": "not an object"})
+            return error(400, _("'selection' must be an object."), fields={"selection": "not an object"})
         ints = {}
         for key in ("parent_id", "group_id"):
             value = selection.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-                return error(400, f"'{key}' must be a whole number.", fields={key: "not a number"})
+                return error(400, _("'%(name)s' must be a whole number.", name=key), fields={key: "not a number"})
             ints[key] = value
         result = services.add_points_bulk(meeting, kind=selection.get("kind"), **ints,
                                           planned_participants=data.get("planned_participants"), user=current_user)
@@ -111,7 +112,8 @@ def online_endpoints(meeting_id):
                        totals=_totals_json(services.meeting_totals(meeting)))
     unknown = set(data) - set(SINGLE_FIELDS)
     if unknown:
-        return error(400, "Unknown fields.", fields={k: "unknown field" for k in sorted(unknown)})
+        return error(400, _("Unknown fields: %(names)s.", names=", ".join(sorted(unknown))),
+                     fields={k: "unknown field" for k in sorted(unknown)})
     point = services.add_point(meeting, data, user=current_user)
     return jsonify(_points_json(meeting.id, [point.id])[0]), 201
 
@@ -123,17 +125,17 @@ def online_endpoint(meeting_id, point_id):
     point = _point(meeting, point_id)
     if request.method == "DELETE":
         if not _editor():
-            return error(403, "Your account may not do this.")
+            return error(403, _("Your account may not do this."))
         services.remove_points(meeting, [point.id], user=current_user)
         return "", 204
     if not services.can_record(current_user):
-        return error(403, "Your account may not do this.")
+        return error(403, _("Your account may not do this."))
     data = json_body()
     try:
         services.update_point(point, data, user=current_user)
     except PermissionError as exc:
         db.session.rollback()
-        return error(403, "Technicians may change only actual participants and the connection check.",
+        return error(403, _("Technicians may change only actual participants and the connection check."),
                      fields={k: "not allowed" for k in str(exc).split(", ")})
     return jsonify(_points_json(meeting.id, [point_id])[0])
 

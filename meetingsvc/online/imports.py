@@ -10,7 +10,8 @@ text (XLSX: a text cell shown with a leading apostrophe; CSV: a leading apostrop
 a value back without the apostrophe, so that a filled-in template round-trips.
 
 Columns (headers in English or Vietnamese, with or without diacritics, any order):
-  unit_code            the unit's code (for a bridge point that is a unit), or
+  unit_code            the unit's code (for a bridge point that is a unit; 37 for 00037, as a spreadsheet
+                       turns a code typed in a number cell, when no other point's code is 37 too), or
   site_name            the site's name (for a named site);
   actual_participants  the number present;
   point_name, planned_participants   informative (the template fills them), ignored on upload;
@@ -225,6 +226,13 @@ def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
 
     points = services.point_rows(meeting.id)
     by_code = {str(p.unit_code).strip().casefold(): p for p in points if p.unit_code}
+    # A spreadsheet turns the code 00037 typed in a number cell into 37: a number matches the one code of this
+    # meeting's points that it equals without its leading zeros (never two: then the row is named as unknown).
+    by_number = {}
+    for p in points:
+        code = str(p.unit_code or "").strip()
+        if code.isdigit():
+            by_number.setdefault(int(code), []).append(p)
     by_site = {fold(p.site_name): p for p in points if p.site_name}
     result, seen, unknown_codes = UploadResult(), {}, []
 
@@ -244,6 +252,8 @@ def parse_upload(meeting, filename: str, data: bytes) -> UploadResult:
         if code not in (None, ""):
             code_text = str(int(code) if isinstance(code, float) and code.is_integer() else code).strip()
             point = by_code.get(code_text.casefold())
+            if point is None and code_text.isdigit() and len(by_number.get(int(code_text), ())) == 1:
+                point = by_number[int(code_text)][0]
             if point is None:
                 unknown_codes.append((number, code_text))
                 continue

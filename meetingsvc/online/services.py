@@ -26,9 +26,10 @@ from meetingsvc.core.db import utcnow
 from meetingsvc.core.errors import ValidationError
 from meetingsvc.core.i18n import format_day_time, format_number
 from meetingsvc.core.time import to_local
-from meetingsvc.directory.models import Unit, UnitGroup
+from meetingsvc.directory.models import UNIT_KINDS, Unit, UnitGroup
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import MODES, Attendee, Meeting
+from meetingsvc.meetings.validation import text_error
 from meetingsvc.online.models import CONNECTION_STATUSES, MAX_PARTICIPANTS_PER_POINT, BridgePoint
 
 # Suggestions for the free-text provider field ("the government's own system" is the usual one).
@@ -222,6 +223,10 @@ def _text(value, limit: int, field: str) -> str:
     value = (value or "").strip()
     if len(value) > limit:
         raise ValidationError({field: _("At most %(n)s characters.", n=limit)})
+    # The same answer on both backends: SQLite would store a NUL, PostgreSQL refuses it.
+    problem = text_error(value)
+    if problem:
+        raise ValidationError({field: problem})
     return value
 
 
@@ -231,6 +236,13 @@ def check_boolean(value, field: str) -> bool:
     if isinstance(value, bool):
         return value
     raise ValidationError({field: _("Answer true or false (a JSON boolean, without quotes).")})
+
+
+def _audit_link_values(values: dict, passcode: str) -> dict:
+    """Link fields as the audit log keeps them: the passcode masked, in its own field and in the join URL
+    (Zoom's ?pwd=…: the URL as feeds show it)."""
+    return {k: "***" if k in SECRET_LINK_FIELDS and v else shareable_join_url(v, passcode) if k == "join_url" else v
+            for k, v in values.items()}
 
 
 # What a subscribed calendar shows of the link (feeds write the mode, the join URL and the provider).
@@ -280,8 +292,8 @@ def update_link(meeting: Meeting, data: dict, user=None) -> Meeting:
 
             bump_sequence(meeting)
         # The audit log keeps that the passcode changed, never the passcode itself.
-        masked = {k: ("***" if k in SECRET_LINK_FIELDS and v else v) for k, v in before.items()}
-        masked_after = {k: ("***" if k in SECRET_LINK_FIELDS and v else v) for k, v in after.items()}
+        masked = _audit_link_values(before, before.get("passcode", meeting.passcode))
+        masked_after = _audit_link_values(after, meeting.passcode)
         if before.get("passcode") != after.get("passcode"):
             masked_after["passcode"] = _("*** (changed)") if after.get("passcode") else ""
         record("online_link", meeting, summary=_("Online link updated"), before=masked, after=masked_after,
@@ -358,10 +370,14 @@ def _nothing_found(kind, parent_id, group_id, day) -> str:
     }[kind]
 
 
-def unit_choices_on(day) -> list[tuple[int, str, str]]:
-    """(id, name, code) of every unit valid on `day`, for the single-add list (light rows, not ORM objects)."""
+def unit_choices_on(day) -> list[tuple[int, str, str, str]]:
+    """(id, name, code, kind) of every unit valid on `day`, for the single-add list (light rows, not ORM objects):
+    kind by kind as the directory lists kinds (departments, district-level units, wards, communes…), then in the
+    directory's order, so that a ward is not looked for among departments."""
+    kind_order = sa.case({kind: i for i, kind in enumerate(UNIT_KINDS)}, value=Unit.kind, else_=len(UNIT_KINDS))
     return [tuple(r) for r in db.session.execute(
-        sa.select(Unit.id, Unit.name, Unit.code).where(_valid_on(day)).order_by(Unit.sort_order, Unit.name, Unit.code))]
+        sa.select(Unit.id, Unit.name, Unit.code, Unit.kind).where(_valid_on(day))
+        .order_by(kind_order, Unit.sort_order, Unit.name, Unit.code))]
 
 
 def parent_choices(day) -> list[Unit]:
@@ -407,8 +423,9 @@ def invalid_points_warning(meeting: Meeting, on_date=None) -> str | None:
 # ---- bridge points ---------------------------------------------------------------------------------------
 
 
-def check_participants(value, field: str):
-    """None, or a whole number in 0..MAX_PARTICIPANTS_PER_POINT; anything else is a ValidationError."""
+def check_participants(value, field: str, *, at_venue: bool = False):
+    """None, or a whole number in 0..MAX_PARTICIPANTS_PER_POINT; anything else is a ValidationError.
+    `at_venue`: the figure is the people present in the room of the meeting, not at a bridge point."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -427,6 +444,9 @@ def check_participants(value, field: str):
     if value < 0:
         raise ValidationError({field: _("The number of participants cannot be negative.")})
     if value > MAX_PARTICIPANTS_PER_POINT:
+        if at_venue:
+            raise ValidationError({field: _("%(n)s people present at the venue is not plausible (at most %(max)s).",
+                                            n=value, max=MAX_PARTICIPANTS_PER_POINT)})
         raise ValidationError({field: _("%(n)s participants at one bridge point is not plausible (at most %(max)s).",
                                         n=value, max=MAX_PARTICIPANTS_PER_POINT)})
     return value
@@ -577,6 +597,9 @@ def add_points_bulk(meeting: Meeting, *, kind=None, parent_id=None, group_id=Non
         raise ValidationError({"selection": _("Choose which units to add.")})
     if kind is not None and (not isinstance(kind, str) or kind not in SELECTIONS):
         raise ValidationError({"selection": _("Unknown selection.")})
+    if parent_id is not None and kind != "commune":
+        raise ValidationError({"parent_id": _("Only wards and communes are taken under a unit: choose all wards "
+                                              "and communes, or no unit for this selection.")})
     if parent_id is not None and db.session.get(Unit, parent_id) is None:
         raise ValidationError({"parent_id": _("Unknown unit.")})
     if group_id is not None and db.session.get(UnitGroup, group_id) is None:
@@ -611,11 +634,23 @@ def remove_points(meeting: Meeting, point_ids=None, *, remove_all=False, user=No
     """Remove the given bridge points of the meeting (or all of them); returns how many were removed."""
     query = sa.select(BridgePoint).where(BridgePoint.meeting_id == meeting.id)
     if not remove_all:
-        ids = [i for i in (_whole_id(i) for i in (point_ids or [])) if i is not None]
-        if not ids:
+        given = list(point_ids or [])
+        if not given:
             raise ValidationError({"points": _("Select the bridge points to remove.")})
+        ids = [_whole_id(i) for i in given]
+        bad = [str(v)[:40] for v in given if _whole_id(v) is None]
+        if bad:
+            raise ValidationError({"points": _("Bridge points are named by their ids (whole numbers), not: %(values)s.",
+                                               values=", ".join(bad[:10]))})
         query = query.where(BridgePoint.id.in_(ids))
     points = list(db.session.scalars(query))
+    if not remove_all:
+        missing = sorted(set(ids) - {p.id for p in points})
+        if missing:
+            # A stale page (someone removed them meanwhile) or another meeting's points: remove none of them.
+            raise ValidationError({"points": _(
+                "Nothing was removed: not (or no longer) bridge points of this meeting: %(ids)s. Reload the page.",
+                ids=", ".join(map(str, missing[:10])) + ("…" if len(missing) > 10 else ""))})
     if not points:
         return 0
     names = [p.label for p in points]
@@ -754,6 +789,19 @@ def point_rows(meeting_id, point_ids=None):
     ).all()
 
 
+def check_counts(points) -> dict[str, int]:
+    """{connection status: how many of `points` (rows of point_rows) have it}, every status present."""
+    counts = dict.fromkeys(CONNECTION_STATUSES, 0)
+    for p in points:
+        counts[p.connection_status] = counts.get(p.connection_status, 0) + 1
+    return counts
+
+
+def check_filter(value) -> str | None:
+    """A connection status to list only the points that have it (the technician's work list), or None: all."""
+    return value if isinstance(value, str) and value in CONNECTION_STATUSES else None
+
+
 def checked_by_names(points) -> dict[int, str]:
     from meetingsvc.auth.models import User
 
@@ -832,7 +880,7 @@ def record_results(meeting: Meeting, actuals: dict, *, attended: dict | None = N
             attendee_changes[attendee_id] = value
     if set_present_count:
         try:
-            present_count = check_participants(present_count, "present_count")
+            present_count = check_participants(present_count, "present_count", at_venue=True)
         except ValidationError as exc:
             errors.update(exc.fields)
     if errors:

@@ -11,6 +11,7 @@ from meetingsvc.core.auth import can_see_meeting, roles_required
 from meetingsvc.core.errors import ValidationError
 from meetingsvc.core.forms import select_choices
 from meetingsvc.core.i18n import format_number
+from meetingsvc.directory.models import UNIT_KINDS
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import Meeting
 from meetingsvc.online import imports, services
@@ -48,17 +49,22 @@ def _errors_to_form(form, exc: ValidationError) -> None:
             flash(message, "error")
 
 
-def _unit_choices(meeting):
-    return [("", "—")] + [(str(uid), f"{name} ({code})")
-                          for uid, name, code in services.unit_choices_on(services.meeting_day(meeting))]
-
-
 def _options(choices, selected) -> Markup:
     """<option>s for a long list (hundreds of units), much faster than WTForms' select widget."""
     selected = "" if selected is None else str(selected)
     return Markup("".join(
         f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
         for value, label in choices))
+
+
+def _unit_options(meeting, selected) -> Markup:
+    """The single-add list: the units of the meeting's day in one <optgroup> per kind."""
+    groups = {}
+    for uid, name, code, kind in services.unit_choices_on(services.meeting_day(meeting)):
+        groups.setdefault(kind, []).append((str(uid), f"{name} ({code})"))
+    return _options([("", "—")], selected) + Markup("").join(
+        Markup('<optgroup label="{}">{}</optgroup>').format(UNIT_KINDS.get(kind, kind), _options(choices, selected))
+        for kind, choices in groups.items())
 
 
 def _page_helpers() -> dict:
@@ -80,7 +86,8 @@ def _page_helpers() -> dict:
     }
 
 
-def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, check_refused=None, status=200):
+def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, check_refused=None, shown_status=None,
+          status=200):
     editable = services.can_edit_online(current_user)
     day = services.meeting_day(meeting)
     if link_form is None:
@@ -91,17 +98,23 @@ def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, check_ref
         bulk_form = BulkForm(formdata=None)
     unit_options = None
     if editable:
-        unit_options = _options(_unit_choices(meeting), point_form.unit_id.data)
+        unit_options = _unit_options(meeting, point_form.unit_id.data)
         bulk_form.selection.choices = select_choices((o.value, o.label) for o in services.bulk_options(day))
         bulk_form.parent_id.choices = select_choices([("", _("any unit"))] + [
             (str(u.id), u.name) for u in services.parent_choices(day)])
     points = services.point_rows(meeting.id)
     totals = services.meeting_totals(meeting)
+    # Each row keeps its number in the whole list when only the points of one check status are shown.
+    numbered = [(n, p) for n, p in enumerate(points, start=1)
+                if shown_status is None or p.connection_status == shown_status]
     return render_template(
         "online/meeting.html",
         meeting=meeting,
         points=points,
-        checked_by=services.checked_by_names(points),
+        numbered=numbered,
+        shown_status=shown_status,
+        check_counts=services.check_counts(points),
+        checked_by=services.checked_by_names(p for _n, p in numbered),
         totals=totals,
         editable=editable,
         can_check=services.can_record(current_user),
@@ -120,7 +133,7 @@ def _page(meeting, *, link_form=None, point_form=None, bulk_form=None, check_ref
 
 @bp.route("/meetings/<int:meeting_id>")
 def meeting(meeting_id):
-    return _page(_meeting_or_404(meeting_id))
+    return _page(_meeting_or_404(meeting_id), shown_status=services.check_filter(request.args.get("check")))
 
 
 @bp.route("/meetings/<int:meeting_id>/link", methods=["POST"])
@@ -177,8 +190,8 @@ def add_points_bulk(meeting_id):
             group_id = int(selection[6:])
         elif selection:
             kind = selection
-        if kind == "commune" and (form.parent_id.data or "").isdigit():
-            parent_id = int(form.parent_id.data)
+        if (form.parent_id.data or "").isdigit():
+            parent_id = int(form.parent_id.data)  # with another selection than wards and communes: refused
         try:
             result = services.add_points_bulk(meeting, kind=kind, parent_id=parent_id, group_id=group_id,
                                               planned_participants=form.planned_participants.data,
@@ -214,8 +227,13 @@ def remove_points(meeting_id):
 @roles_required(*RECORDERS)
 def check_point(point_id):
     point = _point_or_404(point_id)
+    shown_status = services.check_filter(request.form.get("check"))
     chosen = {"connection_status": request.form.get("connection_status", ""),
               "connection_note": request.form.get("connection_note", "")}
+    # In a list of one status, the rows after this one: where to go back to if this row leaves the list.
+    listed = [p.id for p in services.point_rows(point.meeting_id)
+              if p.connection_status == shown_status] if shown_status else []
+    later = listed[listed.index(point.id) + 1:] if point.id in listed else []
     unchanged = (point.connection_status, point.connection_note) == (chosen["connection_status"],
                                                                      chosen["connection_note"].strip())
     try:
@@ -232,8 +250,12 @@ def check_point(point_id):
         flash(_("%(name)s: %(errors)s", name=point.label, errors=message), "error")
         refused = {point.id: {"status": chosen["connection_status"], "note": chosen["connection_note"],
                               "error": message}}
-        return _page(point.meeting, check_refused=refused, status=400)
-    return redirect(url_for("online.meeting", meeting_id=point.meeting_id, _anchor=f"point-{point.id}"))
+        return _page(point.meeting, check_refused=refused, shown_status=shown_status, status=400)
+    if shown_status is None or point.connection_status == shown_status:
+        anchor = f"point-{point.id}"
+    else:
+        anchor = f"point-{later[0]}" if later else "points"
+    return redirect(url_for("online.meeting", meeting_id=point.meeting_id, check=shown_status, _anchor=anchor))
 
 
 @bp.route("/points/<int:point_id>", methods=["GET", "POST"])
@@ -290,7 +312,8 @@ def attendance(meeting_id):
     attended = {}
     for key, value in request.form.items():
         if key.startswith("attended-"):
-            attended[key[9:]] = {"yes": True, "no": False}.get(value)
+            # "—" clears; anything but yes/no goes to the service as it came, which refuses it.
+            attended[key[9:]] = {"yes": True, "no": False, "": None}.get(value, value)
     has_count = "present_count" in request.form
     try:
         changed = services.record_results(meeting, actuals, attended=attended,
@@ -298,7 +321,13 @@ def attendance(meeting_id):
                                           set_present_count=has_count, user=current_user)
     except ValidationError as exc:
         db.session.rollback()
-        inputs = {key for key in exc.fields if key.startswith(("actual-", "attended-")) or key == "present_count"}
+        # Messages beside their inputs; those of fields the page has no input for (a point removed meanwhile,
+        # a forged key) at the top, so that no refusal goes unexplained.
+        shown = {f"actual-{p.id}" for p in services.point_rows(meeting.id)} | {
+            f"attended-{a.id}" for a in meeting.attendees}
+        if meeting.mode != "online":
+            shown.add("present_count")
+        inputs = {key for key in exc.fields if key in shown}
         for key, message in exc.fields.items():
             if key not in inputs:
                 flash(message, "error")
@@ -353,8 +382,13 @@ def _online_panel_helpers():
     def online_panel(meeting):
         """What the meeting page's online panel shows; the passcode only to a signed-in user allowed to see it."""
         totals = services.meeting_totals(meeting)
+        attended = [a.attended for a in meeting.attendees]
         return {
             "totals": totals,
+            # Attendance of the invited, once someone recorded it (the page loads the attendees anyway).
+            "invited": len(attended),
+            "invited_present": sum(1 for a in attended if a),
+            "invited_recorded": any(a is not None for a in attended),
             # Bridge points kept on an in-person meeting are shown as such, not silently as its figures.
             "stray_points": totals.points if meeting.mode == "in_person" else 0,
             "invalid_points": len(services.points_invalid_on(meeting)) if totals.points else 0,

@@ -195,3 +195,75 @@ def test_bulk_that_finds_nothing_or_a_bad_kind_is_400(client, bearer, online_mee
     for kind in (["district"], {"a": 1}, 3):
         assert client.post(url, json={"selection": {"kind": kind}}, headers=bearer()).status_code == 400
     assert _count(meeting) == 0
+
+
+def test_delete_refuses_ids_that_are_not_points_of_the_meeting_and_removes_none(client, bearer, online_meeting,
+                                                                               city, add_points):
+    meeting = online_meeting()
+    other = online_meeting(title="Hội nghị khác")
+    points = add_points(meeting, city["districts"][:2])
+    foreign = add_points(other, city["departments"][:1])[0]
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    headers = bearer()
+    for ids in ([points[0].id, foreign.id], [points[0].id, "x"], [points[0].id, 2.5]):
+        response = client.delete(url, json={"ids": ids}, headers=headers)
+        assert response.status_code == 400, ids
+        assert "points" in response.get_json()["fields"]
+    assert str(foreign.id) in client.delete(url, json={"ids": [foreign.id]}, headers=headers).get_json()["fields"][
+        "points"]
+    assert _count(meeting) == 2 and _count(other) == 1
+
+
+def test_a_nul_character_in_a_point_is_a_field_error_on_every_backend(client, bearer, online_meeting, city,
+                                                                       add_points):
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    headers = bearer()
+    response = client.post(url, json={"site_name": "Hội trường\u0000A"}, headers=headers)
+    assert response.status_code == 400 and "site_name" in response.get_json()["fields"]
+    response = client.patch(f"{url}/{point.id}", json={"address": "Phòng 1\u0000", "contact_name": "A"},
+                            headers=headers)
+    assert response.status_code == 400 and "address" in response.get_json()["fields"]
+    assert _count(meeting) == 1
+    db.session.expire_all()
+    assert (point.address, point.contact_name) == ("", "")
+
+
+def test_api_errors_are_in_the_callers_language(client, bearer, online_meeting, city, add_points):
+    """Vietnamese for a Vietnamese account (the default), English for an English one; codes stay the same."""
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    vi, en, tech = bearer(), bearer(language="en"), bearer("technician")
+    cases = [
+        (lambda h: client.post(url, json={"site_name": "A", "passcode": "1"}, headers=h), 400,
+         "Trường không xác định: passcode.", "Unknown fields: passcode."),
+        (lambda h: client.get("/api/v1/meetings/99999999/endpoints", headers=h), 404,
+         "Không tìm thấy cuộc họp 99999999.", "Meeting 99999999 was not found."),
+        (lambda h: client.patch(f"{url}/99999999", json={}, headers=h), 404,
+         "Cuộc họp này không có điểm cầu 99999999.", "Bridge point 99999999 is not on this meeting."),
+        (lambda h: client.post(url, json={"selection": {"kind": "commune", "parent_id": "1"}}, headers=h), 400,
+         "'parent_id' phải là một số nguyên.", "'parent_id' must be a whole number."),
+        (lambda h: client.delete(url, json={}, headers=h), 400, "Hãy gửi", "Send"),
+    ]
+    for call, status, in_vi, in_en in cases:
+        assert (call(vi).status_code, call(vi).get_json()["message"].startswith(in_vi)) == (status, True)
+        assert call(en).get_json()["message"].startswith(in_en)
+    response = client.patch(f"{url}/{point.id}", json={"planned_participants": 3}, headers=tech)
+    assert response.status_code == 403
+    assert response.get_json()["message"].startswith("Kỹ thuật viên chỉ được sửa")
+    assert client.delete(url, json={"all": True}, headers=tech).get_json()["message"] == (
+        "Tài khoản của bạn không được làm việc này.")
+
+
+def test_a_parent_unit_narrows_only_wards_and_communes(client, bearer, online_meeting, city):
+    meeting = online_meeting()
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    parent = city["districts"][0].id
+    for selection in ({"kind": "department", "parent_id": parent}, {"kind": "district", "parent_id": parent}):
+        response = client.post(url, json={"selection": selection}, headers=bearer())
+        assert response.status_code == 400 and "parent_id" in response.get_json()["fields"]
+    assert _count(meeting) == 0
+    response = client.post(url, json={"selection": {"kind": "commune", "parent_id": parent}}, headers=bearer())
+    assert response.get_json()["added"] == 2

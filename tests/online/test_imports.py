@@ -169,3 +169,23 @@ def test_template_writes_formula_like_names_as_text_and_reads_them_back(online_m
     filled = text.replace(",1\r\n", ",11\r\n").replace(",2\r\n", ",12\r\n")
     imports.import_actuals(meeting, "filled.csv", filled.encode("utf-8"))
     assert _actuals(points)[:2] == [11, 12]
+
+
+def test_codes_a_spreadsheet_turned_into_numbers_still_find_their_points(online_meeting, create_unit, add_points):
+    """GSO ward codes have leading zeros (00037); typed into a number cell, Excel keeps 37. A number matches the
+    one point whose code it equals without the zeros; two such codes (037 and 00037) leave the row named."""
+    meeting = online_meeting(day=PAST_DAY)
+    wards = [create_unit(code=code, name=f"Phường {code}", kind="ward") for code in ("00037", "00040", "040")]
+    points = add_points(meeting, wards)
+    data = xlsx([["Mã đơn vị", "Số đại biểu thực tế"], [37, 21], ["00040", 22], ["040", 23]])
+    assert imports.import_actuals(meeting, "so.xlsx", data) == 3
+    assert _actuals(points) == [21, 22, 23]
+
+    ambiguous = xlsx([["Mã đơn vị", "Số đại biểu thực tế"], [37, 31], [40, 32]])
+    with pytest.raises(UploadError) as exc:
+        imports.import_actuals(meeting, "so.xlsx", ambiguous)
+    assert [n for n, _reason in exc.value.rows] == [3]
+    assert _actuals(points) == [21, 22, 23]
+    csv_data = csv_bytes("Mã đơn vị,Số đại biểu thực tế\n37,41\n")
+    assert imports.import_actuals(meeting, "so.csv", csv_data) == 1
+    assert _actuals(points)[0] == 41

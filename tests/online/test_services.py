@@ -34,6 +34,33 @@ def test_link_is_saved_with_the_passcode_kept_out_of_the_audit_log(online_meetin
     assert "s3cret" not in str(entry.after) and "s3cret" not in str(entry.before)
 
 
+
+def test_a_passcode_inside_the_join_url_stays_out_of_the_audit_log(online_meeting):
+    meeting = online_meeting()
+    services.update_link(meeting, {"join_url": "https://zoom.us/j/123?pwd=Xq7pLm2", "passcode": "Xq7pLm2"})
+    services.update_link(meeting, {"join_url": "https://zoom.us/j/456?pwd=Xq7pLm2&uname=HN"})
+    services.update_link(meeting, {"join_url": "https://vc.gov.vn/r/9?k=Zz81", "passcode": "Zz81"})
+    db.session.expire_all()
+    assert meeting.join_url == "https://vc.gov.vn/r/9?k=Zz81"  # the link itself is kept whole
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "online_link")
+                                 .order_by(AuditEntry.id)).all()
+    assert len(entries) == 3
+    for entry in entries:
+        text = str(entry.before) + str(entry.after)
+        assert "Xq7pLm2" not in text and "Zz81" not in text, text
+    assert entries[1].after["join_url"] == "https://zoom.us/j/456?uname=HN"
+
+
+@pytest.mark.parametrize("field", ["online_provider", "online_meeting_code", "passcode", "dial_in", "origin_network"])
+def test_a_nul_character_in_the_link_is_refused_on_every_backend(online_meeting, field):
+    meeting = online_meeting()
+    with pytest.raises(ValidationError) as exc:
+        services.update_link(meeting, {field: "ab\x00c"})
+    assert field in exc.value.fields and "NUL" in exc.value.fields[field]
+    db.session.rollback()
+    db.session.expire_all()
+    assert getattr(meeting, field) == ""
+
 def test_a_new_join_link_or_mode_raises_the_sequence_subscribers_see_but_a_new_passcode_does_not(online_meeting):
     meeting = online_meeting()
     services.update_link(meeting, {"join_url": "https://zoom.us/j/1"})
@@ -196,16 +223,30 @@ def test_bulk_with_an_unknown_selection_writes_nothing(online_meeting, city):
     assert _count_points(meeting) == 0
 
 
+def _refusal(function, *args, **kwargs) -> str:
+    with pytest.raises(ValidationError) as exc:
+        function(*args, **kwargs)
+    db.session.rollback()
+    return " ".join(exc.value.fields.values())
+
+
 def test_remove_one_selected_or_all(online_meeting, city, add_points):
     meeting = online_meeting()
     points = add_points(meeting, city["districts"][:2] + city["wards"], sites=["Trụ sở"])
     other = online_meeting(title="Khác", day=date(2026, 1, 6))
     foreign = add_points(other, city["departments"][:1])[0]
     assert services.remove_points(meeting, [points[0].id]) == 1
-    assert services.remove_points(meeting, [points[1].id, points[2].id, foreign.id]) == 2
+    # Another meeting's point, one removed already, or something that is no id: refused whole, nothing removed.
+    for ids in ([points[1].id, points[2].id, foreign.id], [points[1].id, points[0].id], [points[1].id, "abc"],
+                [points[1].id, True], []):
+        with pytest.raises(ValidationError) as exc:
+            services.remove_points(meeting, ids)
+        assert "points" in exc.value.fields
+        db.session.rollback()
+    assert str(foreign.id) in _refusal(services.remove_points, meeting, [points[1].id, foreign.id])
     assert _count_points(other) == 1  # another meeting's point is not touched
-    with pytest.raises(ValidationError):
-        services.remove_points(meeting, [])
+    assert _count_points(meeting) == 4
+    assert services.remove_points(meeting, [points[1].id, points[2].id]) == 2
     assert services.remove_points(meeting, remove_all=True) == 2
     assert _count_points(meeting) == 0
 

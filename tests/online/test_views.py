@@ -462,3 +462,117 @@ def test_a_check_that_changes_nothing_says_so_and_keeps_the_stamp(client, login_
     assert "Không có gì thay đổi" in response.get_data(as_text=True)
     db.session.expire_all()
     assert (point.checked_by_id, point.checked_at) == (first.id, checked_at)
+
+
+# ---- second round: a clerk's and a technician's eye -----------------------------------------------------------
+
+
+def test_the_technicians_work_list_shows_one_check_status_and_goes_on_to_the_next_row(client, login_as,
+                                                                                      online_meeting, city,
+                                                                                      add_points):
+    login_as("technician")
+    meeting = online_meeting()
+    points = add_points(meeting, city["districts"] + city["wards"])  # 5 points
+    client.post(f"/online/points/{points[1].id}/check", data={"connection_status": "ok"})
+    client.post(f"/online/points/{points[3].id}/check", data={"connection_status": "problem",
+                                                              "connection_note": "Mất tiếng"})
+    html = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+    summary = re.sub(r"<[^>]+>|\s+", " ", re.search(r'id="check-filter".*?</p>', html, re.S).group(0))
+    assert "tất cả (5)" in summary and "Chưa kiểm tra: 3" in summary and "Đã kiểm tra tốt: 1" in summary
+    assert "Có sự cố: 1" in summary
+
+    html = client.get(f"/online/meetings/{meeting.id}?check=not_checked").get_data(as_text=True)
+    rows = re.findall(r'<tr id="point-(\d+)".*?<td class="num">(\d+)</td>', html, re.S)
+    # Only the unchecked points, each with its number in the whole list; the totals still count all five.
+    assert rows == [(str(points[0].id), "1"), (str(points[2].id), "3"), (str(points[4].id), "5")]
+    assert re.search(r'id="total-points">5<', html) and 'id="check-filter-note"' in html
+    assert html.count('name="check" value="not_checked"') == 3
+
+    # Checking a point of the list leaves the list on the row after it, the list kept.
+    response = client.post(f"/online/points/{points[2].id}/check",
+                           data={"connection_status": "ok", "check": "not_checked"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"?check=not_checked#point-{points[4].id}")
+    response = client.post(f"/online/points/{points[4].id}/check",
+                           data={"connection_status": "ok", "check": "not_checked"})
+    assert response.headers["Location"].endswith("?check=not_checked#points")
+    # A check refused in the list shows the list again, with the row and what to fix.
+    response = client.post(f"/online/points/{points[0].id}/check",
+                           data={"connection_status": "problem", "check": "not_checked"})
+    assert response.status_code == 400
+    rows = re.findall(r'<tr id="point-(\d+)"', response.get_data(as_text=True))
+    assert rows == [str(points[0].id)]
+    # An unknown status shows everything.
+    html = client.get(f"/online/meetings/{meeting.id}?check=great").get_data(as_text=True)
+    assert len(re.findall(r'<tr id="point-', html)) == 5 and 'id="check-filter-note"' not in html
+
+
+def test_the_single_add_list_groups_units_by_kind(client, login_as, online_meeting, city):
+    login_as("secretary")
+    meeting = online_meeting()
+    html = client.get(f"/online/meetings/{meeting.id}").get_data(as_text=True)
+    select = re.search(r'<select id="unit_id" name="unit_id">(.*?)</select>', html, re.S).group(1)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    assert [label for label, _options in groups] == ["Tỉnh / thành phố", "Sở, ban, ngành", "Quận, huyện, thị xã",
+                                                     "Phường", "Xã"]
+    wards = dict(groups)["Phường"]
+    assert "Phường Điện Biên" in wards and "Sở" not in wards and "Quận Cầu Giấy" not in select  # gone by then
+
+
+def test_a_parent_unit_with_another_selection_is_refused_on_the_page(client, login_as, online_meeting, city):
+    login_as("secretary")
+    meeting = online_meeting()
+    response = client.post(f"/online/meetings/{meeting.id}/points/bulk", data={
+        "selection": "department", "parent_id": str(city["districts"][0].id), "planned_participants": "7"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    field = re.search(r'<div class="field[^"]*has-error[^"]*">\s*<label for="bulk-parent_id".*?</div>', html, re.S)
+    assert field and "Chỉ có thể lấy phường, xã thuộc một đơn vị" in field.group(0)
+    assert 'value="7"' in html  # what was typed stays
+    assert _points(meeting) == []
+
+
+def test_a_forged_or_stale_attendance_field_is_refused_and_said(client, login_as, create_meeting, create_person,
+                                                                online_meeting, city, add_points):
+    login_as("technician")
+    meeting = create_meeting(mode="in_person", attendee_people=[create_person()], day=PAST_DAY)
+    attendee = meeting.attendees[0]
+    client.post(f"/online/meetings/{meeting.id}/attendance", data={f"attended-{attendee.id}": "yes"})
+    response = client.post(f"/online/meetings/{meeting.id}/attendance", data={f"attended-{attendee.id}": "maybe"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert attendee.attended is True  # not cleared by a value the page never sends
+
+    online = online_meeting(day=PAST_DAY)
+    point = add_points(online, city["districts"][:1])[0]
+    gone = add_points(online, city["districts"][1:2])[0]
+    gone_id = gone.id
+    db.session.delete(gone)  # removed by a colleague while the page was open
+    db.session.commit()
+    response = client.post(f"/online/meetings/{online.id}/attendance",
+                           data={f"actual-{point.id}": "12", f"actual-{gone_id}": "30"})
+    assert response.status_code == 400
+    assert "Không phải điểm cầu của cuộc họp này." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert point.actual_participants is None
+
+
+def test_an_absurd_head_count_at_the_venue_is_not_called_a_bridge_point(client, login_as, create_meeting):
+    login_as("technician")
+    meeting = create_meeting(mode="in_person", day=PAST_DAY)
+    response = client.post(f"/online/meetings/{meeting.id}/attendance", data={"present_count": "250000"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "người có mặt tại hội trường là không hợp lý" in html and "điểm cầu" not in html.split("<main")[-1]
+
+
+def test_the_meeting_page_says_how_many_invited_were_present(client, login_as, create_meeting, create_person):
+    login_as("technician")
+    people = [create_person(full_name=f"Đại biểu {i}") for i in range(3)]
+    meeting = create_meeting(mode="in_person", attendee_people=people, day=PAST_DAY)
+    assert 'id="invited-present"' not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    first, second, _third = meeting.attendees
+    client.post(f"/online/meetings/{meeting.id}/attendance",
+                data={f"attended-{first.id}": "yes", f"attended-{second.id}": "no"})
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert re.search(r'id="invited-present">Thành phần có mặt: 1/3<', html)
