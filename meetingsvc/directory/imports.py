@@ -200,6 +200,10 @@ def _column_name(header: str) -> str:
     return ALIASES.get(key, header.strip())
 
 
+def _what_label(what: str) -> str:
+    return _("Units") if what == "units" else _("People")
+
+
 def parse(what: str, filename: str, content: bytes) -> Parsed:
     """Rows as dicts keyed by column name; unknown or missing columns and empty files are errors."""
     if what not in COLUMNS:
@@ -220,6 +224,14 @@ def parse(what: str, filename: str, content: bytes) -> Parsed:
     headers = [_column_name(h) for h in table[0]]
     parsed.headers = {column: raw.strip() for column, raw in zip(headers, table[0], strict=False) if column}
     known = COLUMNS[what]
+    other = "people" if what == "units" else "units"
+    named = [h for h in headers if h]
+    if any(h not in known for h in named) and all(h in COLUMNS[other] for h in named) \
+            and all(c in named for c in REQUIRED[other]):
+        parsed.errors.append(RowError(1, "", _("These are the columns of a file of %(other)s, not of %(what)s: "
+                                               "choose “%(other)s” in “What the file holds” and upload it again.",
+                                               other=_what_label(other), what=_what_label(what))))
+        return parsed
     for header in headers:
         if header and header not in known:
             parsed.errors.append(RowError(1, header, _("Unknown column %(col)s; expected some of: %(cols)s.",
@@ -347,7 +359,8 @@ def _check_units(rows: list[dict], errors: list[RowError]) -> dict[str, int]:
         elif kind == "?":
             errors.append(RowError(n, "kind", _("Unknown kind %(value)s; use one of: %(kinds)s.",
                                                 value=row["kind"], kinds=_choices_text(UNIT_KINDS))))
-        row["kind"] = kind
+        if kind != "?":  # an unknown kind stays as typed, so that the preview shows what the file says
+            row["kind"] = kind
         for column in ("valid_from", "valid_to"):
             if not _given(row, column) or _cleared(row, column):
                 continue
@@ -362,6 +375,8 @@ def _check_units(rows: list[dict], errors: list[RowError]) -> dict[str, int]:
         order = row.get("sort_order", "").strip()
         if order and order != CLEAR and not order.lstrip("-").isdigit():
             errors.append(RowError(n, "sort_order", _("Must be a whole number.")))
+        elif order and order != CLEAR and abs(int(order)) > services.INT_LIMIT:
+            errors.append(RowError(n, "sort_order", _("Must be at most %(n)d.", n=services.INT_LIMIT)))
     return seen
 
 
@@ -392,12 +407,15 @@ def _plan_units(result: Plan) -> None:
             elif successor.lower() == row["code"].lower():
                 errors.append(RowError(n, "successor_codes", _("A unit cannot succeed itself (directly or through later merges).")))
     for row in rows:
+        # Only the rows inside a loop are wrong: a unit placed under one of them is not, and is not blamed.
         code = row["code"].lower()
         node, chain = parents.get(code), {code}
         while node is not None:
-            if node in chain:
+            if node == code:
                 errors.append(RowError(row["_row"], "parent_code",
                                        _("The parent chain of %(code)s loops back to it.", code=row["code"])))
+                break
+            if node in chain:
                 break
             chain.add(node)
             node = parents.get(node)
@@ -477,7 +495,8 @@ def _check_people(rows: list[dict], units: dict[str, Unit], errors: list[RowErro
             leader = _truthy(row["is_leader"])
             if leader is None:
                 errors.append(RowError(n, "is_leader", _("Write yes or no.")))
-            row["is_leader"] = bool(leader)
+            else:  # a word that is neither stays as typed in the preview
+                row["is_leader"] = leader
         if _given(row, "leader_role") and not _cleared(row, "leader_role"):
             role = _choice(row["leader_role"], LEADER_ROLES)
             if role == "?":
@@ -486,7 +505,7 @@ def _check_people(rows: list[dict], units: dict[str, Unit], errors: list[RowErro
             else:
                 row["leader_role"] = role
         rank = row.get("leader_rank", "").strip()
-        if rank and rank != CLEAR and (not rank.isdigit() or int(rank) < 1):
+        if rank and rank != CLEAR and (not rank.isdigit() or not 1 <= int(rank) <= services.INT_LIMIT):
             errors.append(RowError(n, "leader_rank", _("Must be a whole number of 1 or more.")))
         phone = row.get("phone", "").strip()
         if phone and phone != CLEAR and not all(c.isdigit() or c in " +().-" for c in phone):

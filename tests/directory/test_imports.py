@@ -171,3 +171,57 @@ def test_templates_download(client, login_as):
     parsed = imports.parse("units", "t.xlsx", xlsx.data)
     assert not parsed.errors and parsed.rows[0]["code"] == "01"
     assert client.get("/directory/import/template/rooms.csv").status_code == 404
+
+
+def test_only_the_rows_inside_a_parent_loop_are_blamed_not_the_units_under_them(create_unit):
+    city = create_unit(code="01", name="Thành phố Hà Nội", kind="city")
+    create_unit(code="00004", name="Phường Trúc Bạch", kind="ward", parent_id=city.id)
+    # the city put under its own ward: a loop of the city and the ward; the new units under the city are fine
+    text = ("code,name,kind,parent_code\n01,Thành phố Hà Nội,city,00004\nBQL-1,Ban Một,other,01\n"
+            "BQL-2,Ban Hai,other,BQL-1\nA,Đơn vị A,other,B\nB,Đơn vị B,other,A\nC,Đơn vị C,other,A\n")
+    result = imports.plan(imports.parse("units", "u.csv", text.encode()))
+    blamed = sorted((e.row, e.column) for e in result.all_errors)
+    assert blamed == [(2, "parent_code"), (5, "parent_code"), (6, "parent_code")]
+    assert all("loops back" in e.message for e in result.all_errors)
+    assert not result.ok
+
+
+@pytest.mark.parametrize("chosen, text, other", [
+    ("people", "code,name,kind,parent_code\n01,Thành phố Hà Nội,city,\n", "Đơn vị"),
+    ("units", "Họ và tên,Chức danh,Thư điện tử\nNguyễn Văn A,Chuyên viên,a@example.vn\n", "Cán bộ"),
+])
+def test_a_file_of_the_other_kind_gets_one_error_that_says_what_to_choose(client, login_as, chosen, text, other):
+    login_as("admin")
+    page = client.post("/directory/import", data={"what": chosen, "file": (io.BytesIO(text.encode()), "f.csv")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    errors = html[html.index('id="import-errors"'):html.index("</table>", html.index('id="import-errors"'))]
+    assert errors.count("<tr>") == 2  # the heading and one error
+    assert f"chọn “{other}” ở mục “Nội dung tệp”" in errors
+
+
+def test_the_preview_shows_an_unknown_kind_or_yes_no_as_typed_and_names_the_changes(client, login_as, create_unit):
+    create_unit(code="01", name="Thành phố Hà Nội", kind="city")
+    login_as("admin")
+    text = "code,name,kind,parent_code\nSO-A,Sở A,Thiên hà,01\n01,Thành phố Hà Nội mới,city,\n"
+    html = client.post("/directory/import", data={"what": "units", "file": (io.BytesIO(text.encode()), "u.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    creates = html[html.index('id="import-creates"'):html.index("</table>", html.index('id="import-creates"'))]
+    assert "<td>Thiên hà</td>" in creates and "<td>?</td>" not in creates
+    updates = html[html.index('id="import-updates"'):html.index("</table>", html.index('id="import-updates"'))]
+    assert "<th>Nội dung thay đổi</th>" in updates and "Lịch sử" not in updates
+    people = "full_name,is_leader\nNguyễn Văn A,có lẽ\n"
+    html = client.post("/directory/import", data={"what": "people", "file": (io.BytesIO(people.encode()), "p.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    creates = html[html.index('id="import-creates"'):html.index("</table>", html.index('id="import-creates"'))]
+    assert "<td>có lẽ</td>" in creates
+
+
+def test_an_order_or_rank_beyond_the_database_integers_is_a_named_row_error():
+    units = "code,name,kind,sort_order\nA,Đơn vị A,other,99999999999\n"
+    result = imports.plan(imports.parse("units", "u.csv", units.encode()))
+    assert [(e.row, e.column) for e in result.all_errors] == [(2, "sort_order")]
+    people = "full_name,is_leader,leader_rank\nNguyễn Văn A,có,99999999999\n"
+    result = imports.plan(imports.parse("people", "p.csv", people.encode()))
+    assert [(e.row, e.column) for e in result.all_errors] == [(2, "leader_rank")]
