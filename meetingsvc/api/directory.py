@@ -5,7 +5,9 @@ invalid fields and 409 for a duplicate code or name come from api.common's handl
 (is_active, is_leader, is_bookable) must be JSON true or false: text such as "true" or "banana" is a 400 naming
 the field. PATCH {"is_leader": false} also clears leader_role and leader_rank (giving either with it is a 400,
 as on creation). A PATCH that deactivates answers with "warnings": what still relies on the row (upcoming
-meetings, sub-units, people), which deactivating does not change.
+meetings, sub-units, people), which deactivating does not change. A field the resource does not have (a typo such
+as "capcity") is a 400 naming it; the read-only fields of a GET answer (id, has_photo, current_successor_ids) are
+ignored, so that an object read, changed and sent back is accepted.
 """
 
 import sqlalchemy as sa
@@ -75,6 +77,27 @@ def _get_or_404(model, object_id):
     return obj
 
 
+# What a GET answers but a client cannot set: sent back unchanged (a GET, edit, PATCH round trip), it is ignored.
+READ_ONLY = {"id", "has_photo", "current_successor_ids"}
+WRITABLE = {
+    Unit: set(services.UNIT_FIELDS) | {"is_active"},
+    Person: set(services.PERSON_FIELDS) | {"is_active"},
+    Room: set(services.ROOM_FIELDS) | {"is_active"},
+}
+
+
+def _body(model) -> dict:
+    """The JSON object of a POST or PATCH; a field the model does not have (a typo such as "capcity") is a 400
+    naming it, so that nothing is taken as saved that was not."""
+    data = json_body()
+    unknown = sorted(set(data) - WRITABLE[model] - READ_ONLY)
+    if unknown:
+        _fail(400, gettext("Unknown fields: %(names)s. Fields that can be set: %(known)s.",
+                           names=", ".join(unknown), known=", ".join(sorted(WRITABLE[model]))),
+              **{name: gettext("unknown field") for name in unknown})
+    return {k: v for k, v in data.items() if k not in READ_ONLY}
+
+
 def _commit():
     try:
         db.session.commit()
@@ -123,7 +146,7 @@ def get_unit(unit_id):
 @bp.route("/units", methods=["POST"])
 @api_roles("admin")
 def create_unit():
-    unit = services.create_unit(json_body())
+    unit = services.create_unit(_body(Unit))
     _commit()
     return jsonify(unit_json(unit)), 201
 
@@ -131,7 +154,7 @@ def create_unit():
 @bp.route("/units/<int:unit_id>", methods=["PATCH"])
 @api_roles("admin")
 def patch_unit(unit_id):
-    return _patched(_get_or_404(Unit, unit_id), json_body(), services.update_unit, unit_json)
+    return _patched(_get_or_404(Unit, unit_id), _body(Unit), services.update_unit, unit_json)
 
 
 @bp.route("/people")
@@ -156,7 +179,7 @@ def get_person(person_id):
 @bp.route("/people", methods=["POST"])
 @api_roles("admin")
 def create_person():
-    person = services.create_person(json_body())
+    person = services.create_person(_body(Person))
     _commit()
     return jsonify(person_json(person)), 201
 
@@ -164,7 +187,7 @@ def create_person():
 @bp.route("/people/<int:person_id>", methods=["PATCH"])
 @api_roles("admin")
 def patch_person(person_id):
-    return _patched(_get_or_404(Person, person_id), json_body(), services.update_person, person_json)
+    return _patched(_get_or_404(Person, person_id), _body(Person), services.update_person, person_json)
 
 
 @bp.route("/rooms")
@@ -187,7 +210,7 @@ def get_room(room_id):
 @bp.route("/rooms", methods=["POST"])
 @api_roles("admin")
 def create_room():
-    room = services.create_room(json_body())
+    room = services.create_room(_body(Room))
     _commit()
     return jsonify(room_json(room)), 201
 
@@ -195,7 +218,7 @@ def create_room():
 @bp.route("/rooms/<int:room_id>", methods=["PATCH"])
 @api_roles("admin")
 def patch_room(room_id):
-    return _patched(_get_or_404(Room, room_id), json_body(), services.update_room, room_json)
+    return _patched(_get_or_404(Room, room_id), _body(Room), services.update_room, room_json)
 
 
 @bp.route("/unit-groups")
@@ -239,7 +262,8 @@ def _item(tag, schema, id_name, create_schema):
         "patch": {"tags": [tag], "summary": "Change some fields (admins); is_active false deactivates",
                   "description": "Booleans are JSON true/false (text is a 400 naming the field). is_leader false "
                                  "clears leader_role and leader_rank. A deactivation answers with \"warnings\": "
-                                 "what still relies on the row (upcoming meetings, sub-units, people).",
+                                 "what still relies on the row (upcoming meetings, sub-units, people). An unknown "
+                                 "field is a 400 naming it; read-only fields of a GET answer are ignored.",
                   "parameters": [_id(id_name)], "requestBody": {"required": True, "content": {
                       "application/json": {"schema": {"$ref": f"#/components/schemas/{create_schema}"}}}},
                   "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": ref}}},

@@ -56,6 +56,7 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 # A cell, form field or JSON value that means "clear the stored value" in an import (a blank cell keeps it).
 CLEAR = "-"
+INT_LIMIT = 2_000_000_000
 
 
 def _(message: str, **values) -> str:
@@ -268,8 +269,8 @@ def _clean_int(data: dict, key: str, errors: dict, *, minimum: int | None = None
     value = data.get(key)
     if value in (None, ""):
         return None
-    if isinstance(value, bool):
-        errors[key] = _("Must be a whole number.")
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        errors[key] = _("Must be a whole number.")  # 2.5 seats is a typing error, not 2
         return None
     try:
         number = int(value)
@@ -278,6 +279,9 @@ def _clean_int(data: dict, key: str, errors: dict, *, minimum: int | None = None
         return None
     if minimum is not None and number < minimum:
         errors[key] = _("Must be at least %(n)d.", n=minimum)
+        return None
+    if abs(number) > INT_LIMIT:  # the database's integer columns stop there
+        errors[key] = _("Must be at most %(n)d.", n=INT_LIMIT)
         return None
     return number
 
@@ -392,6 +396,15 @@ def _apply_unit(unit: Unit | None, data: dict, *, partial: bool) -> dict:
     return values
 
 
+def _change_action(before: dict, after: dict) -> str:
+    """'deactivate' or 'activate' when only is_active changed (a PATCH through the API reads like the page's
+    button in the log), else 'update'."""
+    changed = {k for k in after if after[k] != before.get(k)}
+    if changed == {"is_active"}:
+        return "activate" if after["is_active"] else "deactivate"
+    return "update"
+
+
 def create_unit(data: dict) -> Unit:
     values = _apply_unit(None, data, partial=False)
     unit = Unit(is_active=True)
@@ -412,7 +425,7 @@ def update_unit(unit: Unit, data: dict, *, partial: bool = True) -> Unit:
     after = unit_snapshot(unit)
     if after != before:
         changed = {k for k in after if after[k] != before[k]}
-        action = "move" if changed == {"parent_id"} else "update"
+        action = "move" if changed == {"parent_id"} else _change_action(before, after)
         record(action, unit, summary=summary("units", action, name=unit.name), before=before, after=after)
     return unit
 
@@ -625,7 +638,8 @@ def update_person(person: Person, data: dict, *, partial: bool = True) -> Person
     db.session.flush()
     after = person_snapshot(person)
     if after != before:
-        record("update", person, summary=summary("people", "update", name=person.full_name), before=before,
+        action = _change_action(before, after)
+        record(action, person, summary=summary("people", action, name=person.full_name), before=before,
                after=after)
     return person
 
@@ -713,7 +727,7 @@ def _apply_room(room: Room | None, data: dict, *, partial: bool) -> dict:
     if name:
         clash = db.session.scalar(sa.select(Room).where(sa.func.lower(Room.name) == name.lower()))
         if clash is not None and clash is not room:
-            raise DuplicateError("name", _("A room named %(name)s already exists.", name=name))
+            raise DuplicateError("name", _("A room named %(name)s already exists.", name=clash.name))
     return values
 
 
@@ -763,7 +777,8 @@ def update_room(room: Room, data: dict, *, partial: bool = True, photo: bytes | 
     db.session.flush()
     after = room_snapshot(room)
     if after != before or photo:
-        record("update", room, summary=summary("rooms", "update", name=room.name), before=before, after=after)
+        action = "update" if photo else _change_action(before, after)
+        record(action, room, summary=summary("rooms", action, name=room.name), before=before, after=after)
     return room
 
 
@@ -834,7 +849,7 @@ def _apply_group(group: UnitGroup | None, data: dict) -> dict:
         raise ValidationError(errors)
     clash = db.session.scalar(sa.select(UnitGroup).where(sa.func.lower(UnitGroup.name) == values["name"].lower()))
     if clash is not None and clash is not group:
-        raise DuplicateError("name", _("A group named %(name)s already exists.", name=values["name"]))
+        raise DuplicateError("name", _("A group named %(name)s already exists.", name=clash.name))
     values["units"] = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids))))
     return values
 

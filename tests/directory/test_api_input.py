@@ -105,3 +105,67 @@ def test_deactivating_a_room_with_upcoming_meetings_answers_with_a_warning(clien
     assert "1" in response.get_json()["warnings"][0]
     again = client.patch(f"/api/v1/rooms/{room.id}", json={"name": "Phòng đổi tên"}, headers=headers)
     assert "warnings" not in again.get_json()
+
+
+@pytest.mark.parametrize("what, body", [
+    ("units", {"code": "SO-A", "name": "Sở A", "kind": "department", "parnet_id": 1}),
+    ("people", {"full_name": "Nguyễn Văn A", "emial": "a@example.vn"}),
+    ("rooms", {"name": "Phòng A", "capacity": 10, "capcity": 0}),
+])
+def test_a_field_the_resource_does_not_have_is_a_400_naming_it_on_post_and_patch(client, create_user, create_unit,
+                                                                               create_person, create_room, what,
+                                                                               body):
+    headers = _bearer(create_user)
+    typo = next(k for k in body if k in ("parnet_id", "emial", "capcity"))
+    response = client.post(f"/api/v1/{what}", json=body, headers=headers)
+    assert response.status_code == 400
+    assert list(response.get_json()["fields"]) == [typo] and typo in response.get_json()["message"]
+    model = {"units": Unit, "people": Person, "rooms": Room}[what]
+    assert db.session.query(model).count() == 0
+    target = {"units": create_unit, "people": create_person, "rooms": create_room}[what]()
+    before = client.get(f"/api/v1/{what}/{target.id}", headers=headers).get_json()
+    patched = client.patch(f"/api/v1/{what}/{target.id}", json={typo: 0}, headers=headers)
+    assert patched.status_code == 400 and typo in patched.get_json()["fields"]
+    assert client.get(f"/api/v1/{what}/{target.id}", headers=headers).get_json() == before
+
+
+def test_an_object_read_changed_and_sent_back_is_accepted(client, create_user, create_unit, create_room):
+    headers = _bearer(create_user)
+    unit, room = create_unit(), create_room()
+    for path in (f"/api/v1/units/{unit.id}", f"/api/v1/rooms/{room.id}"):
+        body = client.get(path, headers=headers).get_json()
+        body["name"] = body["name"] + " (mới)"
+        response = client.patch(path, json=body, headers=headers)
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["name"].endswith(" (mới)")
+
+
+@pytest.mark.parametrize("value", [2.5, 0.5, 10**12, -(10**12)])
+def test_a_capacity_that_is_no_whole_number_of_seats_or_too_large_is_refused(client, create_user, create_room,
+                                                                             value):
+    headers = _bearer(create_user)
+    assert client.post("/api/v1/rooms", json={"name": "Phòng A", "capacity": value},
+                       headers=headers).status_code == 400
+    room = create_room(capacity=30)
+    response = client.patch(f"/api/v1/rooms/{room.id}", json={"capacity": value}, headers=headers)
+    assert response.status_code == 400 and "capacity" in response.get_json()["fields"]
+    db.session.expire_all()
+    assert db.session.get(Room, room.id).capacity == 30
+    assert client.post("/api/v1/rooms", json={"name": "Phòng B", "capacity": 12.0},
+                       headers=headers).get_json()["capacity"] == 12
+
+
+@pytest.mark.parametrize("what", ["units", "people", "rooms"])
+def test_deactivating_through_the_api_reads_as_a_deactivation_in_the_log(client, create_user, create_unit,
+                                                                         create_person, create_room, what):
+    from meetingsvc.core.audit import history
+
+    headers = _bearer(create_user)
+    target = {"units": create_unit, "people": create_person, "rooms": create_room}[what]()
+    assert client.patch(f"/api/v1/{what}/{target.id}", json={"is_active": False},
+                        headers=headers).status_code == 200
+    assert client.patch(f"/api/v1/{what}/{target.id}", json={"is_active": True},
+                        headers=headers).status_code == 200
+    db.session.expire_all()
+    actions = [entry.action for entry in history(db.session.get(type(target), target.id))]
+    assert actions[:2] == ["activate", "deactivate"]
