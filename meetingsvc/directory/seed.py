@@ -136,6 +136,17 @@ OLD_WARDS = {
 }
 
 
+DISTRICT_PREFIXES = ("Thị xã ", "Quận ", "Huyện ")
+
+
+def district_short_name(name: str) -> str | None:
+    """'Ba Đình' for Quận Ba Đình, 'Sơn Tây' for Thị xã Sơn Tây (the kind word may be two words)."""
+    for prefix in DISTRICT_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return None
+
+
 def commune_specs() -> list[dict]:
     """The 126 units from 01/07/2025: code, name, kind and the former district(s) they came from."""
     specs = []
@@ -193,7 +204,7 @@ def load_hanoi_units() -> dict:
 
     communes = commune_specs()
     for order, (code, name) in enumerate(DISTRICTS, start=1):
-        put(code, name=name, short_name=name.split(" ", 1)[1] if " " in name else None, kind="district",
+        put(code, name=name, short_name=district_short_name(name), kind="district",
             parent_id=city.id, valid_to=DISTRICTS_END, sort_order=500 + order)
     for spec in communes:
         put(spec["code"], name=spec["name"], short_name=spec["short"], kind=spec["kind"], parent_id=city.id,
@@ -202,11 +213,15 @@ def load_hanoi_units() -> dict:
     for code, _name in DISTRICTS:
         successors = [by_code[s["code"]] for s in communes if code in s["from"]]
         services.update_unit(by_code[code], {"successor_ids": [u.id for u in successors]})
+    # The former wards come after today's units wherever units are listed flat (pickers, feeds), in their
+    # districts' order; under each district the tree keeps them in the same order.
+    first = 3000
     for district, wards in OLD_WARDS.items():
-        for order, (code, name, into) in enumerate(wards, start=1):
+        for order, (code, name, into) in enumerate(wards, start=first):
             ward = put(code, name=name, kind="ward", parent_id=by_code[district].id, valid_to=DISTRICTS_END,
                        sort_order=order)
             services.update_unit(ward, {"successor_ids": [new_by_name[n].id for n in into]})
+        first += len(wards)
     db.session.commit()
     return {"created": created, "total": len(by_code)}
 

@@ -46,3 +46,16 @@ def test_demo_people_and_rooms_are_ranked_and_idempotent():
     assert db.session.query(Room).count() == 6 and all(r.equipment for r in db.session.query(Room))
     head = db.session.query(Person).filter(Person.title == "Giám đốc Sở Tài chính").one()
     assert head.unit.code == "SO-TC-2025"
+
+
+def test_short_names_drop_the_whole_kind_word_and_former_wards_list_after_todays_units():
+    seed.load_hanoi_units()
+    assert unit_by_code("269").short_name == "Sơn Tây"  # Thị xã Sơn Tây
+    assert unit_by_code("001").short_name == "Ba Đình" and unit_by_code("016").short_name == "Sóc Sơn"
+    flat = db.session.query(Unit).order_by(Unit.sort_order, Unit.name).all()
+    former_wards = [i for i, u in enumerate(flat) if u.kind == "ward" and u.valid_to is not None]
+    others = [i for i, u in enumerate(flat) if not (u.kind == "ward" and u.valid_to is not None)]
+    assert former_wards and min(former_wards) > max(others)
+    # under each former district its wards keep their order
+    ba_dinh = [u.code for u in unit_by_code("001").children]
+    assert ba_dinh == sorted(ba_dinh)
