@@ -72,7 +72,8 @@ def _check(user: User | None, data: dict, acting: User | None) -> dict:
 def check_password(password: str | None, field: str = "password") -> str:
     password = password or ""
     if len(password) < MIN_PASSWORD:
-        raise ValidationError({field: _("At least %(n)d characters.", n=MIN_PASSWORD)})
+        raise ValidationError({field: _("The password is too short: it needs at least %(n)d characters.",
+                                        n=MIN_PASSWORD)})
     return password
 
 

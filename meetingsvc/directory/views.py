@@ -439,7 +439,8 @@ def _group_form_page(group: UnitGroup | None):
                     services.update_group(group, form.service_data())
                 db.session.commit()
                 flash(_("Saved."), "success")
-                return redirect(url_for("directory.group_edit", group_id=group.id))
+                # the group's page lists its members: what a rule added is seen at once
+                return redirect(url_for("directory.group_detail", group_id=group.id))
             except (ValidationError, DuplicateError) as exc:
                 _refused(form, exc)
                 group = db.session.get(UnitGroup, group.id) if group is not None and group.id else None
@@ -503,6 +504,8 @@ def history_page():
             since = local_to_utc(day, time.min)
         else:
             until = local_to_utc(day + timedelta(days=1), time.min)
+    if since is not None and until is not None and until <= since:
+        errors["to"] = _("The end date is before the start date.")
     entries = recent(types, user_id=user_id, since=since, until=until, before_id=before_id, limit=HISTORY_PAGE + 1)
     more = len(entries) > HISTORY_PAGE
     entries = entries[:HISTORY_PAGE]

@@ -100,3 +100,11 @@ def test_accounts_and_tokens_made_from_the_cli_are_in_the_audit_log(app):
     token_row = db.session.query(ApiToken).one()
     views = describe(history(token_row))
     assert views[0].summary == "Đã tạo mã truy cập API cổng thông tin cho cli-user"
+
+
+def test_a_short_password_says_what_is_wrong_not_only_the_hint(client, login_as):
+    login_as("admin")
+    refused = client.post("/users/new", data={"username": "thuky3", "role": "secretary", "clearance": "internal",
+                                              "language": "vi", "password": "ngan"})
+    assert refused.status_code == 400
+    assert "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in refused.get_data(as_text=True)

@@ -140,3 +140,29 @@ def test_group_pages(client, login_as, chain):
     assert client.post(f"/directory/groups/{group.id}/active", data={"active": "0"}).status_code == 302
     db.session.expire_all()
     assert not db.session.get(UnitGroup, group.id).is_active
+
+
+def test_a_saved_group_opens_on_its_members_and_a_duplicate_name_names_the_group(client, login_as, chain):
+    login_as("admin")
+    response = client.post("/directory/groups/new", data={"name": "Các phường", "rule_kind": "ward"})
+    group = db.session.query(UnitGroup).one()
+    assert response.headers["Location"].endswith(f"/directory/groups/{group.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Phường Trúc Bạch" in page
+    again = client.post("/directory/groups/new", data={"name": "CÁC PHƯỜNG", "rule_kind": "ward"})
+    assert again.status_code == 400 and "Đã có nhóm tên Các phường." in again.get_data(as_text=True)
+
+
+def test_a_duplicate_room_name_names_the_room_that_has_it(client, login_as, create_room):
+    create_room(name="Phòng họp số 1")
+    login_as("admin")
+    refused = client.post("/directory/rooms/new", data={"name": "phòng họp số 1", "capacity": "10"})
+    assert refused.status_code == 400 and "Đã có phòng tên Phòng họp số 1." in refused.get_data(as_text=True)
+
+
+def test_the_change_log_says_when_its_dates_are_the_wrong_way_round(client, login_as):
+    login_as("admin")
+    response = client.get("/directory/history?from=31/12/2026&to=01/01/2026")
+    assert response.status_code == 400
+    assert "Ngày kết thúc trước ngày bắt đầu." in response.get_data(as_text=True)
+    assert client.get("/directory/history?from=01/01/2026&to=01/01/2026").status_code == 200
