@@ -2,15 +2,21 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from meetingsvc.auth import services
-from meetingsvc.auth.admin_services import user_snapshot
-from meetingsvc.auth.history import summary
+from meetingsvc.auth import admin_services
 from meetingsvc.auth.models import CLASSIFICATIONS, ROLES, User
-from meetingsvc.core.audit import record
+from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.extensions import db
 
 user_cli = AppGroup("user", help="Manage accounts.")
 token_cli = AppGroup("token", help="Manage API tokens.")
+
+
+def _refused(exc: ValidationError | ConflictError) -> click.ClickException:
+    """The service's message, naming the option to fix, as a command-line error (nothing was written)."""
+    db.session.rollback()
+    if isinstance(exc, ValidationError):
+        return click.ClickException("; ".join(f"{name}: {message}" for name, message in exc.fields.items()))
+    return click.ClickException(exc.message)
 
 
 @user_cli.command("create")
@@ -18,31 +24,31 @@ token_cli = AppGroup("token", help="Manage API tokens.")
 @click.option("--role", type=click.Choice(list(ROLES)), default="viewer", show_default=True)
 @click.option("--clearance", type=click.Choice(list(CLASSIFICATIONS)), default="internal", show_default=True)
 @click.option("--language", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--display-name", default="", help="The name shown in the header and the history.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user(username, role, clearance, language, password):
-    """Create an account."""
-    if db.session.scalar(sa.select(User).where(User.username == username.lower())):
-        raise click.ClickException(f"user {username!r} exists already")
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
-    user = services.create_user(username, password, role=role, clearance=clearance, language=language)
-    db.session.flush()
-    record("create", user, summary=summary("users", "create", name=user.username), after=user_snapshot(user))
+def create_user(username, role, clearance, language, display_name, password):
+    """Create an account (the same checks as the accounts page: login name, password length, duplicates)."""
+    try:
+        user = admin_services.create_user({"username": username, "role": role, "clearance": clearance,
+                                           "language": language, "display_name": display_name,
+                                           "password": password})
+    except (ValidationError, ConflictError) as exc:
+        raise _refused(exc) from None
     db.session.commit()
-    click.echo(f"created {username} ({role})")
+    click.echo(f"created {user.username} ({role})")
 
 
 @token_cli.command("create")
 @click.option("--user", "username", required=True)
-@click.option("--name", default="", help="What the token is for.")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
 def create_token(username, name):
     """Create an API token and print it once."""
-    user = db.session.scalar(sa.select(User).where(User.username == username.lower()))
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise click.ClickException(f"no user {username!r}")
-    token, secret = services.create_api_token(user, name)
-    db.session.flush()
-    record("create", token, summary=summary("api_tokens", "create", name=token.name, user=user.username),
-           after={"name": token.name, "prefix": token.prefix, "user_id": user.id, "user": user.username})
+    try:
+        _token, secret = admin_services.create_token(user, name)
+    except ValidationError as exc:
+        raise _refused(exc) from None
     db.session.commit()
     click.echo(secret)
