@@ -21,14 +21,14 @@ SINGLE_FIELDS = ("unit_id", "unit_code", "site_name", "is_host", "address", "con
 
 
 def _meeting(meeting_id) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id <= services.MAX_ID else None
     if meeting is None or not can_see_meeting(current_user, meeting):
         abort(error(404, _("Meeting %(id)s was not found.", id=meeting_id)))
     return meeting
 
 
 def _point(meeting, point_id) -> BridgePoint:
-    point = db.session.get(BridgePoint, point_id)
+    point = db.session.get(BridgePoint, point_id) if point_id <= services.MAX_ID else None
     if point is None or point.meeting_id != meeting.id:
         abort(error(404, _("Bridge point %(id)s is not on this meeting.", id=point_id)))
     return point

@@ -486,14 +486,19 @@ def _present_keys(meeting_id):
     return units, sites, any(r.is_host for r in rows)
 
 
+# The largest id a row can have (an INTEGER column on PostgreSQL, which refuses a larger one with an error).
+MAX_ID = 2**31 - 1
+
+
 def _whole_id(value) -> int | None:
-    """An id from a form or JSON: a whole number or its digits; None for anything else (True is not 1)."""
+    """An id from a form or JSON: a whole number or its digits, from 1 to MAX_ID; None for anything else (True is
+    not 1), so that no id leads to a query the database refuses (SQLite and PostgreSQL answer alike)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        value = int(value.strip())
+    if isinstance(value, int) and 0 < value <= MAX_ID:
+        return value
     return None
 
 
@@ -600,9 +605,9 @@ def add_points_bulk(meeting: Meeting, *, kind=None, parent_id=None, group_id=Non
     if parent_id is not None and kind != "commune":
         raise ValidationError({"parent_id": _("Only wards and communes are taken under a unit: choose all wards "
                                               "and communes, or no unit for this selection.")})
-    if parent_id is not None and db.session.get(Unit, parent_id) is None:
+    if parent_id is not None and (_whole_id(parent_id) is None or db.session.get(Unit, parent_id) is None):
         raise ValidationError({"parent_id": _("Unknown unit.")})
-    if group_id is not None and db.session.get(UnitGroup, group_id) is None:
+    if group_id is not None and (_whole_id(group_id) is None or db.session.get(UnitGroup, group_id) is None):
         raise ValidationError({"group_id": _("Unknown group.")})
     planned = check_participants(planned_participants, "planned_participants")
     day = meeting_day(meeting)

@@ -26,14 +26,14 @@ RECORDERS = ("admin", "secretary", "technician")
 
 def _meeting_or_404(meeting_id) -> Meeting:
     """The meeting, or 404 when it does not exist or the user may not see it (classified)."""
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id <= services.MAX_ID else None
     if meeting is None or not can_see_meeting(current_user, meeting):
         abort(404)
     return meeting
 
 
 def _point_or_404(point_id) -> BridgePoint:
-    point = db.session.get(BridgePoint, point_id)
+    point = db.session.get(BridgePoint, point_id) if point_id <= services.MAX_ID else None
     if point is None:
         abort(404)
     _meeting_or_404(point.meeting_id)

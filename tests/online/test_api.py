@@ -267,3 +267,26 @@ def test_a_parent_unit_narrows_only_wards_and_communes(client, bearer, online_me
     assert _count(meeting) == 0
     response = client.post(url, json={"selection": {"kind": "commune", "parent_id": parent}}, headers=bearer())
     assert response.get_json()["added"] == 2
+
+
+def test_ids_beyond_an_integer_column_are_answered_alike_on_both_backends(client, bearer, online_meeting, city,
+                                                                         add_points):
+    """PostgreSQL refuses a query with an id beyond INTEGER; the answer must be the same field error or 404 as
+    SQLite gives, not a generic one."""
+    huge = 2**40
+    meeting = online_meeting()
+    point = add_points(meeting, city["districts"][:1])[0]
+    url = f"/api/v1/meetings/{meeting.id}/endpoints"
+    headers = bearer()
+    for body, field in (({"unit_id": huge}, "unit_id"), ({"site_name": "A", "contact_person_id": huge},
+                                                          "contact_person_id"),
+                        ({"selection": {"kind": "commune", "parent_id": huge}}, "parent_id"),
+                        ({"selection": {"group_id": huge}}, "group_id")):
+        response = client.post(url, json=body, headers=headers)
+        assert response.status_code == 400 and field in response.get_json()["fields"], (body, response.get_json())
+    response = client.delete(url, json={"ids": [point.id, huge]}, headers=headers)
+    assert response.status_code == 400 and "points" in response.get_json()["fields"]
+    assert client.get(f"/api/v1/meetings/{huge}/endpoints", headers=headers).status_code == 404
+    assert client.patch(f"{url}/{huge}", json={"address": "x"}, headers=headers).status_code == 404
+    assert client.delete(f"{url}/{huge}", headers=headers).status_code == 404
+    assert _count(meeting) == 1

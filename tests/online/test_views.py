@@ -576,3 +576,26 @@ def test_the_meeting_page_says_how_many_invited_were_present(client, login_as, c
                 data={f"attended-{first.id}": "yes", f"attended-{second.id}": "no"})
     html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert re.search(r'id="invited-present">Thành phần có mặt: 1/3<', html)
+
+
+def test_ids_beyond_an_integer_column_are_404_or_refused_on_the_pages(client, login_as, online_meeting, city,
+                                                                      add_points):
+    login_as("secretary")
+    huge = 2**40
+    meeting = online_meeting(day=PAST_DAY)
+    point = add_points(meeting, city["districts"][:1])[0]
+    for url in (f"/online/meetings/{huge}", f"/online/points/{huge}", f"/online/meetings/{huge}/attendance"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/online/points/{huge}/check", data={"connection_status": "ok"}).status_code == 404
+    response = client.post(f"/online/meetings/{meeting.id}/attendance",
+                           data={f"actual-{point.id}": "5", f"actual-{huge}": "5"})
+    assert response.status_code == 400 and "Không phải điểm cầu của cuộc họp này." in response.get_data(as_text=True)
+    response = client.post(f"/online/meetings/{meeting.id}/points/bulk",
+                           data={"selection": "commune", "parent_id": str(huge)})
+    assert response.status_code == 400 and "Không có đơn vị này." in response.get_data(as_text=True)
+    response = client.post(f"/online/meetings/{meeting.id}/points/bulk", data={"selection": f"group:{huge}"})
+    assert response.status_code == 400 and "Không có nhóm này." in response.get_data(as_text=True)
+    response = client.post(f"/online/meetings/{meeting.id}/points", data={"unit_id": str(huge)})
+    assert response.status_code == 400 and "Không có đơn vị này." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert point.actual_participants is None and len(_points(meeting)) == 1
