@@ -38,6 +38,10 @@ def _check(user: User | None, data: dict, acting: User | None) -> dict:
             errors["username"] = _("Use at most 64 letters a-z, digits and . _ - @ only.")
         values["username"] = username
     values["display_name"] = " ".join((data.get("display_name") or "").split())[:120]
+    if "\x00" in values["display_name"]:  # refused alike on both backends (PostgreSQL cannot store it)
+        from meetingsvc.meetings.validation import text_error
+
+        errors["display_name"] = text_error(values["display_name"])
     role = data.get("role")
     if role not in ROLES:
         errors["role"] = _("Choose one of: %(kinds)s.", kinds=", ".join(ROLES))

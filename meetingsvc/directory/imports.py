@@ -200,6 +200,12 @@ def _column_name(header: str) -> str:
     return ALIASES.get(key, header.strip())
 
 
+def _text_error(value: str) -> str:
+    from meetingsvc.meetings.validation import text_error
+
+    return text_error(value)
+
+
 def _what_label(what: str) -> str:
     return _("Units") if what == "units" else _("People")
 
@@ -249,6 +255,9 @@ def parse(what: str, filename: str, content: bytes) -> Parsed:
         if not any(v.strip() for v in values if v):
             continue
         row = {h: (values[i].strip() if i < len(values) and values[i] else "") for i, h in enumerate(headers) if h}
+        for column, value in row.items():
+            if "\x00" in value:  # refused alike on both backends (PostgreSQL cannot store it)
+                parsed.errors.append(RowError(index, column, _text_error(value)))
         row["_row"] = index
         parsed.rows.append(row)
     if not parsed.rows:

@@ -237,12 +237,24 @@ UNIT_FIELDS = ("code", "name", "short_name", "kind", "parent_id", "valid_from", 
                "successor_ids")
 
 
+def _nul_error(value: str, key: str, errors: dict) -> bool:
+    """A NUL character is refused on both backends alike (SQLite would store it, PostgreSQL refuses it)."""
+    from meetingsvc.meetings.validation import text_error
+
+    problem = text_error(value)
+    if problem:
+        errors[key] = problem
+    return bool(problem)
+
+
 def _clean_text(data: dict, key: str, errors: dict, *, required: bool = False, max_len: int = 200) -> str | None:
     value = data.get(key)
     if value is None:
         value = ""
     if not isinstance(value, str):
         errors[key] = _("Must be text.")
+        return None
+    if _nul_error(value, key, errors):
         return None
     value = " ".join(value.split())
     if required and not value:
@@ -717,6 +729,10 @@ def _apply_room(room: Room | None, data: dict, *, partial: bool) -> dict:
             values["equipment"] = parse_equipment(data.get("equipment"))
         except ValueError:
             errors["equipment"] = _("Must be a list of items.")
+        else:
+            for item in values["equipment"]:
+                if _nul_error(item, "equipment", errors):
+                    break
     if "is_bookable" in keys:
         values["is_bookable"] = _clean_bool(data, "is_bookable", errors, default=True)
     if "is_active" in data:
@@ -820,7 +836,11 @@ def group_snapshot(group: UnitGroup) -> dict:
 def _apply_group(group: UnitGroup | None, data: dict) -> dict:
     errors, values = {}, {}
     values["name"] = _clean_text(data, "name", errors, required=True, max_len=160)
-    values["description"] = (data.get("description") or "").strip()
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        errors["description"] = _("Must be text.")
+    elif not _nul_error(description, "description", errors):
+        values["description"] = description.strip()
     ids = set()
     for raw in data.get("unit_ids") or []:
         unit = _unit_by_id(raw, "unit_ids", errors)

@@ -169,3 +169,17 @@ def test_deactivating_through_the_api_reads_as_a_deactivation_in_the_log(client,
     db.session.expire_all()
     actions = [entry.action for entry in history(db.session.get(type(target), target.id))]
     assert actions[:2] == ["activate", "deactivate"]
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/api/v1/units", {"code": "SO-A", "name": "Sở\x00A", "kind": "department"}, "name"),
+    ("/api/v1/people", {"full_name": "Nguyễn\x00Văn A"}, "full_name"),
+    ("/api/v1/people", {"full_name": "Nguyễn Văn A", "title": "Chuyên\x00viên"}, "title"),
+    ("/api/v1/rooms", {"name": "Phòng A", "capacity": 10, "equipment": ["Máy\x00chiếu"]}, "equipment"),
+])
+def test_a_nul_character_is_a_field_error_on_both_backends(client, create_user, path, body, field):
+    headers = _bearer(create_user)
+    response = client.post(path, json=body, headers=headers)
+    assert response.status_code == 400
+    assert "NUL" in response.get_json()["fields"][field]
+    assert db.session.query(Unit).count() + db.session.query(Person).count() + db.session.query(Room).count() == 0

@@ -225,3 +225,8 @@ def test_an_order_or_rank_beyond_the_database_integers_is_a_named_row_error():
     people = "full_name,is_leader,leader_rank\nNguyễn Văn A,có,99999999999\n"
     result = imports.plan(imports.parse("people", "p.csv", people.encode()))
     assert [(e.row, e.column) for e in result.all_errors] == [(2, "leader_rank")]
+
+
+def test_a_nul_character_in_a_cell_is_a_named_row_error():
+    result = imports.plan(imports.parse("units", "u.csv", "code,name,kind\nA,Đơn vị\x00A,other\n".encode()))
+    assert [(e.row, e.column) for e in result.all_errors] == [(2, "name")] and "NUL" in result.all_errors[0].message

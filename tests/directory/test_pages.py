@@ -166,3 +166,15 @@ def test_the_change_log_says_when_its_dates_are_the_wrong_way_round(client, logi
     assert response.status_code == 400
     assert "Ngày kết thúc trước ngày bắt đầu." in response.get_data(as_text=True)
     assert client.get("/directory/history?from=01/01/2026&to=01/01/2026").status_code == 200
+
+
+def test_a_nul_character_typed_in_a_group_or_an_account_is_said_beside_the_field(client, login_as, chain):
+    login_as("admin")
+    refused = client.post("/directory/groups/new", data={"name": "Các phường", "description": "a\x00b",
+                                                         "rule_kind": "ward"})
+    assert refused.status_code == 400 and "NUL" in refused.get_data(as_text=True)
+    account = client.post("/users/new", data={"username": "thuky9", "display_name": "Thư\x00ký", "role": "viewer",
+                                              "clearance": "internal", "language": "vi",
+                                              "password": "mat-khau-dai-2026"})
+    assert account.status_code == 400 and "NUL" in account.get_data(as_text=True)
+    assert db.session.query(UnitGroup).count() == 0
