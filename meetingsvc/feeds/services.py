@@ -682,9 +682,10 @@ def build_feed(spec: FeedSpec, base: str, today: date | None = None) -> bytes | 
         return w.to_bytes()
 
 
-def meeting_calendar(meeting: Meeting, user, base: str) -> bytes:
-    """A one-meeting calendar for "Add to calendar" (masked if `user` is not cleared for it)."""
-    language = getattr(user, "language", None) or current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")
+def meeting_calendar(meeting: Meeting, user, base: str, language: str | None = None) -> bytes:
+    """A one-meeting calendar for "Add to calendar" (masked if `user` is not cleared for it), in `language`
+    (the page's), else the account's."""
+    language = language or getattr(user, "language", None) or current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")
     with force_locale(language):
         ctx = _context(user, False, base)
         shown = present(meeting, user)

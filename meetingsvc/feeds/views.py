@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -150,9 +151,10 @@ def public_feed():
 
 @bp.route("/meeting/<int:meeting_id>.ics")
 def meeting_download(meeting_id):
-    """One meeting as an .ics file to add to a calendar (busy time only if the user is not cleared)."""
+    """One meeting as an .ics file to add to a calendar (busy time only if the user is not cleared), in the
+    language of the page it is taken from."""
     meeting = db.session.get(Meeting, meeting_id) or abort(404)
-    body = services.meeting_calendar(meeting, current_user, services.base_url())
+    body = services.meeting_calendar(meeting, current_user, services.base_url(), language=str(get_locale()))
     return Response(body, content_type=CONTENT_TYPE, headers={
         "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"',
         "Cache-Control": "private, no-cache",

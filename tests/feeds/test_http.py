@@ -371,6 +371,18 @@ def test_meeting_download_needs_login_and_masks(client, feed_world):
     assert client.get("/feeds/meeting/999999.ics").status_code == 404
 
 
+def test_the_download_speaks_the_language_of_the_page_it_was_taken_from(client, feed_world):
+    """Subscribed feeds have no session and speak the account's language; the "Add to calendar" file is taken
+    from a page, in the language the user chose for it."""
+    w = feed_world
+    login(client, w.viewer)
+    assert "Chủ trì: " in client.get(f"/feeds/meeting/{w.plain.id}.ics").get_data(as_text=True)
+    client.post("/language/en", data={"next": f"/meetings/{w.plain.id}"})
+    english = client.get(f"/feeds/meeting/{w.plain.id}.ics").get_data(as_text=True)
+    assert "Chair: " in english and "Chủ trì: " not in english
+    assert "SUMMARY:Busy" in client.get(f"/feeds/meeting/{w.secret.id}.ics").get_data(as_text=True)
+
+
 def test_meeting_page_links_the_download(client, feed_world):
     login(client, feed_world.viewer)
     page = client.get(f"/meetings/{feed_world.plain.id}").get_data(as_text=True)
