@@ -14,6 +14,7 @@ from meetingsvc.api import bp
 from meetingsvc.api.common import api_roles, date_param, error, int_param, json_body
 from meetingsvc.auth.models import SECRET_LEVELS, classification_rank
 from meetingsvc.core.auth import BOOKING_ROLES, can_see_meeting
+from meetingsvc.core.errors import ValidationError
 from meetingsvc.core.time import local_day_bounds, local_today
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
@@ -21,13 +22,16 @@ from meetingsvc.meetings import availability as slots_service
 from meetingsvc.meetings import services
 from meetingsvc.meetings.conflicts import WarningsNotAccepted
 from meetingsvc.meetings.models import KINDS, STATUSES, Attendee, Meeting, MeetingLeader
-from meetingsvc.meetings.validation import MAX_IDS, READ_LAST_DAY, some_ids
+from meetingsvc.meetings.validation import INPUT_FIELDS, MAX_ID, MAX_IDS, READ_LAST_DAY, some_ids
 from meetingsvc.meetings.visibility import present
 
 MAX_PER_PAGE = 200
 DEFAULT_SPAN_DAYS = 31
 MAX_SPAN_DAYS = 400
 MAX_PAGE = 100000
+# The service names the free-slot finder's inputs as the form does; the API answers with its parameters' names.
+AVAILABILITY_PARAMS = {"leader_ids": "leader", "room_id": "room", "min_capacity": "min_capacity",
+                       "duration": "duration", "first_day": "from", "last_day": "to"}
 
 
 def _person(p):
@@ -97,7 +101,8 @@ def _warnings_response(exc: WarningsNotAccepted):
 
 
 def _load(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    """The meeting, or a 404 (also for an id larger than any row can have: no database error)."""
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id <= MAX_ID else None
     if meeting is None:
         abort(error(404, _("Meeting %(id)s was not found.", id=meeting_id)))
     return meeting
@@ -114,6 +119,24 @@ def _known(model, name: str) -> int | None:
     if value is not None and db.session.get(model, value) is None:
         abort(error(400, _("Unknown %(name)s: %(ids)s.", name=name, ids=value), fields={name: "unknown"}))
     return value
+
+
+def _booking_body() -> tuple[dict, bool]:
+    """The meeting fields of the request and its accept_warnings flag; 400 for a field no booking has or a flag
+    that is not true or false (a misspelt field would otherwise be ignored without a word)."""
+    data = json_body()
+    accept = data.pop("accept_warnings", False)
+    fields = {}
+    if not isinstance(accept, bool):
+        fields["accept_warnings"] = "not a boolean"
+    for name in sorted(set(data) - INPUT_FIELDS)[:20]:
+        fields[name] = "unknown field"
+    if fields:
+        unknown = [name for name, why in fields.items() if why == "unknown field"]
+        message = (_("Unknown fields: %(names)s (see MeetingInput in /api/v1/openapi.json).",
+                     names=", ".join(unknown)) if unknown else _("'accept_warnings' must be true or false."))
+        abort(error(400, message, fields=fields))
+    return data, accept
 
 
 def _codes(name: str, table: dict) -> list[str]:
@@ -169,8 +192,7 @@ def meetings_list():
 @bp.route("/meetings", methods=["POST"])
 @api_roles(*BOOKING_ROLES)
 def meetings_create():
-    data = json_body()
-    accept = bool(data.pop("accept_warnings", False))
+    data, accept = _booking_body()
     try:
         meeting = services.create_meeting(data, current_user, accept_warnings=accept)
     except WarningsNotAccepted as exc:
@@ -191,8 +213,7 @@ def meetings_get(meeting_id):
 def meetings_update(meeting_id):
     meeting = _load(meeting_id)
     _changeable(meeting)
-    data = json_body()
-    accept = bool(data.pop("accept_warnings", False))
+    data, accept = _booking_body()
     if "repeat" in data:
         return error(400, _("A meeting's repetition cannot be changed; edit or cancel its occurrences."),
                      fields={"repeat": "not allowed here"})
@@ -232,9 +253,13 @@ def availability():
     room, min_capacity = int_param("room"), int_param("min_capacity")
     if not leaders and not room and not min_capacity:
         min_capacity = 1  # nothing named: any free room
-    found = slots_service.find_slots(leaders, timedelta(minutes=60 if duration is None else duration), first, last,
-                                     room_id=room, min_capacity=min_capacity,
-                                     limit=min(int_param("limit") or 10, 100))
+    try:
+        found = slots_service.find_slots(leaders, timedelta(minutes=60 if duration is None else duration), first,
+                                         last, room_id=room, min_capacity=min_capacity,
+                                         limit=min(int_param("limit") or 10, 100))
+    except ValidationError as exc:
+        raise ValidationError({AVAILABILITY_PARAMS.get(name, name): message
+                               for name, message in exc.fields.items()}) from None
     return jsonify(slots=[slot.as_dict() for slot in found])
 
 
@@ -386,7 +411,9 @@ OPENAPI = {
                            "booked from BOOKING_FIRST_DAY (2000-01-01) to BOOKING_YEARS_AHEAD (10) years ahead. "
                            "Text must not contain NUL characters; id lists hold at most 2000 ids. On an edit, people, "
                            "units and a room the meeting already has are kept even if deactivated since; new ones "
-                           "must be active, and units valid on the meeting's day.",
+                           "must be active, and units valid on the meeting's day. A field not listed here is "
+                           "refused (400, `fields` names it).",
+            "additionalProperties": False,
             "properties": {
                 "title": {"type": "string", "maxLength": 500},
                 "kind": {"type": "string", "enum": list(KINDS)},
@@ -405,6 +432,14 @@ OPENAPI = {
                 "attendee_unit_ids": {"type": "array", "items": {"type": "integer"}},
                 "preparing_unit_id": {"type": "integer", "nullable": True},
                 "agenda": {"type": "string", "maxLength": 20000},
+                "notes": {"type": "string", "maxLength": 20000, "description": "The office's notes."},
+                "counterpart": {"type": "string", "maxLength": 300, "nullable": True,
+                                "description": "The delegation or body met (working sessions)."},
+                "is_foreign": {"type": "boolean", "description": "A foreign delegation or enterprise."},
+                "people_count": {"type": "integer", "minimum": 0, "nullable": True,
+                                 "description": "Citizens received (citizen reception)."},
+                "session_kind": {"type": "string", "enum": ["regular", "thematic", "extraordinary"],
+                                 "nullable": True, "description": "People's Committee sessions only."},
                 "classification": {"type": "string", "enum": ["public", "internal", "mat", "toi_mat", "tuyet_mat"]},
                 "mode": {"type": "string", "enum": ["in_person", "online", "hybrid"]},
                 "is_urgent": {"type": "boolean"},
@@ -417,7 +452,7 @@ OPENAPI = {
                                           "until": {"type": "string", "format": "date"},
                                           "count": {"type": "integer", "minimum": 1},
                                           "rrule": {"type": "string"}}},
-                "accept_warnings": {"type": "boolean", "description": "Book even with warnings."},
+                "accept_warnings": {"type": "boolean", "description": "Book even with warnings (true or false)."},
             },
         },
         "Warnings": {"type": "object", "properties": {

@@ -31,13 +31,35 @@ BASE = {
 }
 
 
+def as_openapi_30(node):
+    """`node` with JSON Schema's list of types (OpenAPI 3.1: {"type": ["integer", "null"]}) written the 3.0 way
+    ({"type": "integer", "nullable": true}): the document says 3.0.3, and a module may write either."""
+    if isinstance(node, list):
+        return [as_openapi_30(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: as_openapi_30(value) for key, value in node.items()}
+    types = out.get("type")
+    if isinstance(types, list):
+        named = [t for t in types if t != "null"]
+        if len(named) < len(types):
+            out["nullable"] = True
+        if len(named) == 1:
+            out["type"] = named[0]
+        else:
+            del out["type"]
+            if named:
+                out["anyOf"] = [{"type": t} for t in named]
+    return out
+
+
 def document() -> dict:
     doc = {**BASE, "paths": {}, "components": {**BASE["components"], "schemas": dict(BASE["components"]["schemas"])}}
     for module in API_MODULES:
         spec = getattr(module, "OPENAPI", None) or {}
         doc["paths"].update(spec.get("paths", {}))
         doc["components"]["schemas"].update(spec.get("components", {}).get("schemas", {}))
-    return doc
+    return as_openapi_30(doc)
 
 
 @bp.route("/openapi.json")

@@ -24,6 +24,11 @@ TEXT_LIMITS = {"title": 500, "agenda": 20000, "location": 300, "notes": 20000, "
 EDITABLE_STATUSES = ("draft", "scheduled", "held")
 ID_LISTS = ("co_chair_ids", "attending_leader_ids", "attendee_person_ids", "attendee_unit_ids")
 TIME_KEYS = ("date", "end_date", "start", "end", "day_part", "start_at", "end_at")
+# Every key `clean` reads: an API body naming anything else is refused (a misspelt field would be ignored).
+INPUT_FIELDS = frozenset({
+    *TEXT_LIMITS, *TIME_KEYS, *ID_LISTS, "kind", "session_kind", "mode", "classification", "status", "is_urgent",
+    "is_foreign", "people_count", "chair_id", "room_id", "preparing_unit_id", "invitation_sent_at", "repeat",
+})
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REPEAT_FREQS = ("weekly", "monthly")
 # Days any page or API answer may be asked about: wide, but far from the ends of the calendar, where the

@@ -27,7 +27,7 @@ from meetingsvc.meetings.forms import (
 )
 from meetingsvc.meetings.models import Meeting
 from meetingsvc.meetings.search import words_clause
-from meetingsvc.meetings.validation import READ_LAST_DAY, meeting_values, read_day_error, text_error
+from meetingsvc.meetings.validation import MAX_ID, READ_LAST_DAY, meeting_values, read_day_error, text_error
 from meetingsvc.meetings.visibility import present
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -36,9 +36,15 @@ LOOKUP_LIMIT = 20
 PREFILL = ("date", "start", "end", "room_id", "chair_id", "day_part")
 
 
+def _found(meeting_id: int) -> Meeting:
+    """The meeting at this address, or 404 (also for an id larger than any row can have: no database error)."""
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id <= MAX_ID else None
+    return meeting or abort(404)
+
+
 def _bookable(meeting_id) -> Meeting:
     """The meeting a booking page works on: 404 if absent, 403 if the user may not see its content."""
-    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    meeting = _found(meeting_id)
     if not can_see_meeting(current_user, meeting):
         abort(403)
     return meeting
@@ -82,7 +88,7 @@ def _history_labels() -> dict:
 
 @bp.route("/<int:meeting_id>")
 def detail(meeting_id):
-    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    meeting = _found(meeting_id)
     shown = present(meeting, current_user)
     masked = getattr(shown, "is_masked", False)
     return render_template(

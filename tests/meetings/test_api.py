@@ -249,7 +249,7 @@ def test_availability_never_offers_a_room_that_cannot_be_booked(db, api, create_
     assert slots and {s["room"]["name"] for s in slots} == {"Phòng họp lớn"}
     unbookable = db.session.scalar(sa.select(Room.id).where(Room.name == "Kho lưu trữ"))
     response = call("GET", f"/api/v1/availability?room={unbookable}&from={day}&to={day}")
-    assert response.status_code == 400 and "room_id" in response.get_json()["fields"]
+    assert response.status_code == 400 and "room" in response.get_json()["fields"]  # the parameter sent
 
 
 def test_unknown_filter_ids_are_400_naming_them(db, api):
@@ -305,3 +305,101 @@ def test_text_the_database_cannot_store_is_a_400_wherever_it_slips_through(db, a
     # A query parameter no handler checks for NUL: the database refuses it, the app says 400, not 500.
     response = api("viewer")("GET", "/api/v1/people?q=a%00b")
     assert response.status_code == 400 and response.get_json()["error"] == 400
+
+
+OPENAPI_30_TYPES = {"string", "number", "integer", "boolean", "array", "object"}
+
+
+def _openapi_30_problems(doc) -> list[str]:
+    """What an OpenAPI 3.0 validator would refuse among the mistakes a module can make in its dict: a type that is
+    not one 3.0 type (3.1's ["integer", "null"]), a `$ref` that leads nowhere, an operation without responses."""
+    problems = []
+
+    def resolve(ref):
+        node = doc
+        for part in ref.removeprefix("#/").split("/"):
+            node = node.get(part) if isinstance(node, dict) else None
+        return node
+
+    def walk(node, where):
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{where}[{i}]")
+        elif isinstance(node, dict):
+            if "type" in node and not isinstance(node["type"], dict) and node["type"] not in OPENAPI_30_TYPES:
+                problems.append(f"{where}: type {node['type']!r}")
+            if "nullable" in node and not isinstance(node["nullable"], bool):
+                problems.append(f"{where}: nullable {node['nullable']!r}")
+            if isinstance(node.get("$ref"), str) and resolve(node["$ref"]) is None:
+                problems.append(f"{where}: $ref {node['$ref']} leads nowhere")
+            for key, value in node.items():
+                if key == "securitySchemes":  # their "type" is http, apiKey…, not a schema's
+                    continue
+                if key != "properties":  # property names are not schema keywords ("type" may be a property)
+                    walk(value, f"{where}.{key}")
+                else:
+                    for name, schema in value.items():
+                        walk(schema, f"{where}.properties.{name}")
+
+    walk(doc, "$")
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            if method in ("get", "post", "patch", "put", "delete") and not operation.get("responses"):
+                problems.append(f"{method.upper()} {path}: no responses")
+    return problems
+
+
+def test_the_openapi_document_is_valid_openapi_3_0_whatever_each_module_writes(client):
+    from meetingsvc.api.openapi import as_openapi_30
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.0.")
+    assert _openapi_30_problems(doc) == []
+    # A module may write 3.1's nullable types; the merged document says them the 3.0 way.
+    assert as_openapi_30({"properties": {"x": {"type": ["integer", "null"]}, "y": {"type": ["string"]}}}) == {
+        "properties": {"x": {"type": "integer", "nullable": True}, "y": {"type": "string"}}}
+
+
+def test_the_documented_booking_fields_are_exactly_those_accepted(client):
+    from meetingsvc.meetings.validation import INPUT_FIELDS
+
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["MeetingInput"]
+    assert set(schema["properties"]) == INPUT_FIELDS | {"accept_warnings"}
+    assert schema["additionalProperties"] is False
+
+
+def test_an_unknown_or_misspelt_field_is_400_naming_it_and_writes_nothing(db, api, booking):
+    call = api()
+    response = call("POST", "/api/v1/meetings", json={**booking(), "titel": "Họp", "room": 3})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["fields"] == {"room": "unknown field", "titel": "unknown field"} and "titel" in body["message"]
+    assert _count(db) == 0
+    created = call("POST", "/api/v1/meetings", json=booking()).get_json()
+    response = call("PATCH", f"/api/v1/meetings/{created['id']}", json={"titel": "Tên mới"})
+    assert response.status_code == 400 and response.get_json()["fields"] == {"titel": "unknown field"}
+    _db.session.expire_all()
+    assert _db.session.get(Meeting, created["id"]).title == booking()["title"]
+
+
+@pytest.mark.parametrize("flag", ["false", "yes", 1, None])
+def test_accept_warnings_must_be_true_or_false(db, api, booking, flag):
+    response = api()("POST", "/api/v1/meetings", json={**booking(date="2025-01-07"), "accept_warnings": flag})
+    assert response.status_code == 400 and response.get_json()["fields"] == {"accept_warnings": "not a boolean"}
+    assert _count(db) == 0
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_an_id_larger_than_any_row_is_404(db, api, method):
+    response = api()(method, "/api/v1/meetings/99999999999999999999", json={"title": "x"})
+    assert response.status_code == 404 and response.get_json()["error"] == 404
+
+
+@pytest.mark.parametrize("query, field", [
+    ("leader=99999", "leader"), ("room=99999", "room"), ("duration=0", "duration"),
+    ("from=2026-01-01&to=2027-01-01", "to"),
+])
+def test_availability_errors_name_the_query_parameter(db, api, booking, query, field):
+    response = api("viewer")("GET", f"/api/v1/availability?leader={booking.leader.id}&{query}")
+    assert response.status_code == 400
+    assert set(response.get_json()["fields"]) == {field}, response.get_json()

@@ -376,3 +376,9 @@ def test_the_history_reads_every_action_including_the_online_domains(db, client,
     assert "True" not in history_html and "False" not in history_html and "['" not in history_html
     assert '<details class="long-value"><summary>120 mục</summary>' in history_html  # folded, with the count
     assert units[0].name in history_html  # the list is there, folded
+
+
+@pytest.mark.parametrize("suffix", ["", "/edit", "/cancel", "/postpone", "/duplicate"])
+def test_a_meeting_id_larger_than_any_row_is_404_not_an_error(db, client, login_as, suffix):
+    login_as("secretary")
+    assert client.get(f"/meetings/99999999999999999999{suffix}").status_code == 404
