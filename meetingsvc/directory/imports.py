@@ -690,35 +690,49 @@ def _unit_values(row: dict, by_code: dict, *, new: bool) -> dict:
 def _apply_units(result: Plan) -> dict:
     by_code = {u.code.lower(): u for u in db.session.scalars(sa.select(Unit))}
     rows = {r["code"].lower(): r for r in result.rows}
-    done: set[str] = set()
-    order: list[dict] = []
-
-    def visit(code: str):
-        if code in done or code not in rows:
-            return
-        done.add(code)
-        parent = rows[code].get("parent_code", "").lower()
-        if parent and parent != CLEAR:
-            visit(parent)
-        order.append(rows[code])
-
-    for code in rows:
-        visit(code)
+    # Parents before children, level by level (the plan refused loops): each level is one INSERT batch.
+    depth: dict[str, int] = {}
+    for start in rows:
+        chain, node = [], start
+        while node in rows and node not in depth:
+            chain.append(node)
+            node = rows[node].get("parent_code", "").lower()
+        level = depth.get(node, -1)
+        for node in reversed(chain):
+            level += 1
+            depth[node] = level
+    order = sorted(rows.values(), key=lambda r: depth[r["code"].lower()])
     created = updated = 0
     update_codes = {r["code"].lower() for r, _unit, _changed in result.updates}
     create_codes = {r["code"].lower() for r in result.creates}
-    for row in order:
-        code = row["code"].lower()
-        if code in by_code:
-            if code in create_codes:
-                raise ValidationError({"code": _("The code %(code)s was added by someone else since the preview.",
-                                                 code=row["code"])})
-            if code in update_codes:
-                services.update_unit(by_code[code], _unit_values(row, by_code, new=False))
-                updated += 1
-        else:
-            by_code[code] = services.create_unit({"code": row["code"], **_unit_values(row, by_code, new=True)})
-            created += 1
+    pending: list[Unit] = []  # created, not yet flushed: one INSERT batch per level of the tree, not one per row
+
+    def flush_pending():
+        db.session.flush()
+        for unit in pending:
+            services.audit_unit_created(unit)
+        pending.clear()
+
+    with db.session.no_autoflush:
+        for row in order:
+            code = row["code"].lower()
+            parent = by_code.get(row.get("parent_code", "").lower())
+            if parent is not None and parent.id is None:  # its parent was just added: it needs its id
+                flush_pending()
+            if code in by_code:
+                if code in create_codes:
+                    raise ValidationError({"code": _("The code %(code)s was added by someone else since the "
+                                                     "preview.", code=row["code"])})
+                if code in update_codes:
+                    flush_pending()
+                    services.update_unit(by_code[code], _unit_values(row, by_code, new=False))
+                    updated += 1
+            else:
+                by_code[code] = services.create_unit({"code": row["code"], **_unit_values(row, by_code, new=True)},
+                                                     audit=False)
+                pending.append(by_code[code])
+                created += 1
+        flush_pending()
     for row in order:
         code = row["code"].lower()
         if code not in update_codes and code not in create_codes:

@@ -417,15 +417,22 @@ def _change_action(before: dict, after: dict) -> str:
     return "update"
 
 
-def create_unit(data: dict) -> Unit:
+def create_unit(data: dict, *, audit: bool = True) -> Unit:
+    """A new unit; with audit=False the caller flushes and calls audit_unit_created() (bulk loads: one flush
+    for many units)."""
     values = _apply_unit(None, data, partial=False)
     unit = Unit(is_active=True)
     for key, value in values.items():
         setattr(unit, key, value)
     db.session.add(unit)
-    db.session.flush()
-    record("create", unit, summary=summary("units", "create", name=unit.name), after=unit_snapshot(unit))
+    if audit:
+        db.session.flush()
+        audit_unit_created(unit)
     return unit
+
+
+def audit_unit_created(unit: Unit) -> None:
+    record("create", unit, summary=summary("units", "create", name=unit.name), after=unit_snapshot(unit))
 
 
 def update_unit(unit: Unit, data: dict, *, partial: bool = True) -> Unit:

@@ -230,3 +230,18 @@ def test_an_order_or_rank_beyond_the_database_integers_is_a_named_row_error():
 def test_a_nul_character_in_a_cell_is_a_named_row_error():
     result = imports.plan(imports.parse("units", "u.csv", "code,name,kind\nA,Đơn vị\x00A,other\n".encode()))
     assert [(e.row, e.column) for e in result.all_errors] == [(2, "name")] and "NUL" in result.all_errors[0].message
+
+
+def test_a_file_deeper_than_pythons_recursion_limit_is_written_parents_first(create_unit):
+    create_unit(code="01", name="Thành phố Hà Nội", kind="city")
+    # listed children first
+    chain = [f"D{n:04d},Đơn vị {n},other,{'01' if n == 0 else f'D{n - 1:04d}'}" for n in range(1200)]
+    wide = [f"W{n:03d},Tổ {n},other,01" for n in range(300)]
+    text = "code,name,kind,parent_code\n" + "\n".join(reversed(chain + wide)) + "\n"
+    result = imports.plan(imports.parse("units", "u.csv", text.encode()))
+    assert result.ok, result.all_errors[:3]
+    assert imports.apply(result)["created"] == 1500
+    db.session.commit()
+    deepest = unit_by_code("D1199")
+    assert deepest.parent.code == "D1198" and unit_by_code("D0000").parent.code == "01"
+    assert len(unit_by_code("01").children) == 301
