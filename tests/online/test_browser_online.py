@@ -116,6 +116,14 @@ def test_online_conference_from_booking_to_participant_totals(page, browser, liv
         assert [badges.nth(i).inner_text() for i in range(5)] == ["Đã kiểm tra tốt"] * 2 + ["Chưa kiểm tra"] * 3
         assert "Kỹ thuật viên Minh" in tech_page.locator("table.online-points tbody tr").nth(0).inner_text()
         screenshot(tech_page, "online-connection-checks-technician")
+        # His work list: only the points still to check, each with its number in the whole list.
+        summary = tech_page.locator("#check-filter")
+        assert "Chưa kiểm tra: 3" in summary.inner_text() and "Đã kiểm tra tốt: 2" in summary.inner_text()
+        summary.locator("a.conn-not_checked").click()
+        tech_page.wait_for_selector("#check-filter-note")
+        numbers = tech_page.locator("table.online-points tbody tr td.num:first-child").all_inner_texts()
+        assert numbers == ["3", "4", "5"], numbers
+        screenshot(tech_page, "online-connection-checks-to-do")
 
         # After the meeting: the actual participants from an XLSX file, the whole file or nothing. The office's
         # file has a title and a blank row above the header; wrong rows are named as the spreadsheet numbers them.
