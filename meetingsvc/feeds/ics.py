@@ -32,6 +32,18 @@ def escape_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def clean_text(value: str | None) -> str:
+    """Stored text as a feed may write it: without control characters (newlines and HTAB kept) and without
+    blanks around it; empty when nothing is left (and then not written at all)."""
+    if not value:
+        return ""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    return value.strip()
+
+
 def param_value(value: str) -> str:
     """A parameter value, quoted when it holds : ; or , (DQUOTE and controls cannot appear in one)."""
     value = _CONTROL.sub("", value.replace('"', "").replace("\n", " ").replace("\r", " "))
@@ -89,6 +101,9 @@ class Writer:
         self._chunks.append(data)
 
     def property(self, name: str, value: str, params: dict[str, str] | None = None) -> None:
+        """A content line; none at all for a blank value (strict clients refuse an empty property)."""
+        if not value or value.isspace():
+            return
         if params:
             name += "".join(f";{key}={param_value(val)}" for key, val in params.items())
         self._chunks.append(fold(f"{name}:{value}"))

@@ -69,6 +69,7 @@ from meetingsvc.directory.models import LEADER_ROLES, Person, Room, Unit
 from meetingsvc.extensions import db
 from meetingsvc.feeds.ics import (
     Writer,
+    clean_text,
     escape_text,
     local_stamp,
     normalise_rrule,
@@ -421,12 +422,14 @@ def event_content(shown, ctx: _Context) -> EventContent:
         link = shareable_join_url(meeting.join_url, meeting.passcode)
         lines.append(f"{labels.join}: {link}")
         conference = (link, meeting.online_provider or labels.online)
-    if meeting.status in ("postponed", "cancelled") and meeting.status_reason:
-        lines.append(f"{labels.reason}: {meeting.status_reason}")
-    if meeting.agenda:
-        lines.append(f"{labels.agenda}:\n{meeting.agenda.strip()}")
+    reason = clean_text(meeting.status_reason) if meeting.status in ("postponed", "cancelled") else ""
+    if reason:
+        lines.append(f"{labels.reason}: {reason}")
+    agenda = clean_text(meeting.agenda)
+    if agenda:
+        lines.append(f"{labels.agenda}:\n{agenda}")
 
-    location = meeting.room.location_label if meeting.room else meeting.location
+    location = meeting.room.location_label if meeting.room else clean_text(meeting.location)
     if not location and meeting.is_online:
         host = next((p for p in points if p.is_host), None)
         location = f"{labels.online}: {host.label}" if host else labels.online

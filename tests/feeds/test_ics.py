@@ -87,3 +87,23 @@ def test_every_feed_is_utf8_crlf_and_folded_byte_wise(feed_world):
         assert not data.startswith(b"\xef\xbb\xbf")  # no byte-order mark
     text = build("leader", w.admin, w.a.id)
     assert str(Calendar.from_ical(text).walk("VEVENT")[0]["SUMMARY"]) == w.plain.title
+
+
+def test_no_property_is_ever_empty_even_when_stored_text_is_only_control_characters(feed_world, create_meeting):
+    """Outlook refuses a calendar with an empty property: text that holds nothing once control characters and
+    blanks are gone is left out (a title, a place, an agenda, a reason), never written as NAME: with no value."""
+    import re
+
+    w = feed_world
+    create_meeting(chair_id=w.a.id, room_id=None, location="\x01\x02 ", agenda="\x0b\n \x0c", title="\x0b",
+                   status="postponed", status_reason="\x02 ", classification="public", day=w.monday,
+                   start="17:00", end="18:00")
+    create_meeting(chair_id=w.a.id, title=" \x0b", location="\x7f", classification="public", day=w.monday,
+                   start="18:00", end="19:00")
+    for kind, user, subject in (("leader", w.admin, w.a.id), ("public", None, None)):
+        text = build(kind, user, subject).decode().replace("\r\n ", "")
+        empty = [line for line in text.split("\r\n") if line and re.fullmatch(r"[A-Z-]+(;[^:]*)?:\s*", line)]
+        assert not empty, empty
+        event = next(e for e in text.split("BEGIN:VEVENT") if "20261" in e and "T170000" in e and "CANCELLED" not in e)
+        assert "\\n\\n" not in event and not re.search(r":\\n(\\n|$|\r)", event)
+        assert "Nội dung:" not in event and "Lý do:" not in event
