@@ -398,13 +398,16 @@ def _apply_unit(unit: Unit | None, data: dict, *, partial: bool) -> dict:
         errors["valid_to"] = _("The end of validity is before its start.")
     if "is_active" in data:
         values["is_active"] = _clean_bool(data, "is_active", errors)
-    if errors:
-        raise ValidationError(errors)
     code = values.get("code")
-    if code:
+    if code and "code" not in errors:
         clash = db.session.scalar(sa.select(Unit).where(sa.func.lower(Unit.code) == code.lower()))
         if clash is not None and clash is not unit:
-            raise DuplicateError("code", _("The code %(code)s is already used by %(name)s.", code=code, name=clash.name))
+            message = _("The code %(code)s is already used by %(name)s.", code=code, name=clash.name)
+            if not errors:
+                raise DuplicateError("code", message)
+            errors["code"] = message  # said with the other errors, not after they are fixed
+    if errors:
+        raise ValidationError(errors)
     return values
 
 
@@ -744,13 +747,16 @@ def _apply_room(room: Room | None, data: dict, *, partial: bool) -> dict:
         values["is_bookable"] = _clean_bool(data, "is_bookable", errors, default=True)
     if "is_active" in data:
         values["is_active"] = _clean_bool(data, "is_active", errors)
-    if errors:
-        raise ValidationError(errors)
     name = values.get("name")
-    if name:
+    if name and "name" not in errors:
         clash = db.session.scalar(sa.select(Room).where(sa.func.lower(Room.name) == name.lower()))
         if clash is not None and clash is not room:
-            raise DuplicateError("name", _("A room named %(name)s already exists.", name=clash.name))
+            message = _("A room named %(name)s already exists.", name=clash.name)
+            if not errors:
+                raise DuplicateError("name", message)
+            errors["name"] = message  # said with the other errors, not after they are fixed
+    if errors:
+        raise ValidationError(errors)
     return values
 
 
@@ -872,11 +878,15 @@ def _apply_group(group: UnitGroup | None, data: dict) -> dict:
         ids.update(u.id for u in found)
     if not ids and not errors:
         errors["unit_ids"] = _("Choose at least one unit (or a rule that finds some).")
+    if values.get("name") and "name" not in errors:
+        clash = db.session.scalar(sa.select(UnitGroup).where(sa.func.lower(UnitGroup.name) == values["name"].lower()))
+        if clash is not None and clash is not group:
+            message = _("A group named %(name)s already exists.", name=clash.name)
+            if not errors:
+                raise DuplicateError("name", message)
+            errors["name"] = message  # said with the other errors, not after they are fixed
     if errors:
         raise ValidationError(errors)
-    clash = db.session.scalar(sa.select(UnitGroup).where(sa.func.lower(UnitGroup.name) == values["name"].lower()))
-    if clash is not None and clash is not group:
-        raise DuplicateError("name", _("A group named %(name)s already exists.", name=clash.name))
     values["units"] = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids))))
     return values
 

@@ -178,3 +178,18 @@ def test_a_nul_character_typed_in_a_group_or_an_account_is_said_beside_the_field
                                               "password": "mat-khau-dai-2026"})
     assert account.status_code == 400 and "NUL" in account.get_data(as_text=True)
     assert db.session.query(UnitGroup).count() == 0
+
+
+def test_a_taken_code_is_said_together_with_the_other_errors(client, login_as, chain, create_room):
+    create_room(name="Phòng họp số 1")
+    login_as("admin")
+    unit = client.post("/directory/units/new", data={"code": "001", "name": "Trùng mã", "kind": "district",
+                                                     "valid_from": "31/02/2025"}).get_data(as_text=True)
+    assert "Mã 001 đã được dùng cho Quận Ba Đình." in unit and "Ngày không hợp lệ" in unit
+    room = client.post("/directory/rooms/new", data={"name": "Phòng họp số 1", "capacity": "0"}).get_data(as_text=True)
+    assert "Đã có phòng tên Phòng họp số 1." in room and "Sức chứa phải lớn hơn 0." in room
+    group = client.post("/directory/groups/new", data={"name": "Nhóm A", "rule_kind": "ward"})
+    assert group.status_code == 302
+    again = client.post("/directory/groups/new", data={"name": "Nhóm A", "unit_ids": ["999999"]}).get_data(as_text=True)
+    assert "Đã có nhóm tên Nhóm A." in again and "Không có đơn vị này." in again
+    assert db.session.query(Unit).count() == 3 and db.session.query(Room).count() == 1
