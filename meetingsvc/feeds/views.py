@@ -23,6 +23,7 @@ from meetingsvc.core.auth import public
 from meetingsvc.extensions import db
 from meetingsvc.feeds import services
 from meetingsvc.meetings.models import Meeting
+from meetingsvc.meetings.validation import MAX_ID
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -169,6 +170,8 @@ def qr_svg(data: str) -> Markup:
 @bp.route("")
 def index():
     unit_id = request.args.get("unit", type=int)
+    if unit_id is not None and not 0 < unit_id <= MAX_ID:  # no such unit (and no id the database could hold)
+        unit_id = None
     feeds = services.feeds_for(current_user, services.base_url(), unit_ids=[unit_id] if unit_id else [])
     return render_template("feeds/index.html", feeds=feeds, units=services.units() if feeds["has_token"] else [],
                            selected_unit=unit_id, qr_svg=qr_svg, now=datetime.now(UTC))

@@ -406,6 +406,9 @@ def test_subscription_page_lists_feeds_with_webcal_https_and_qr(client, feed_wor
     assert page.count("<svg") >= len(feeds["leaders"]) + len(feeds["rooms"])
     assert "Lịch công tác – Chủ tịch Nguyễn Văn An" in page
     assert "cdn" not in page.lower()
+    for unknown in ("999999", "9" * 30, "-3", "abc"):  # no such unit: the page without it, never an error
+        answer = client.get(f"/feeds?unit={unknown}")
+        assert answer.status_code == 200 and "/unit/999999.ics" not in answer.get_data(as_text=True)
 
 
 def test_api_lists_the_callers_feeds_for_session_and_bearer_clients(client, feed_world):
