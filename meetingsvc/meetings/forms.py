@@ -72,7 +72,7 @@ class MeetingForm(FlaskForm):
     attendee_person_ids = IdListField(_l("Attendees: people"))
     attendee_unit_ids = IdListField(_l("Attendees: whole units"))
     preparing_unit_id = IdListField(_l("Preparing unit"))
-    agenda = TextAreaField(_l("Agenda"))
+    agenda = TextAreaField(_l("Meeting agenda"))
     classification = SelectField(_l("Classification"), validate_choice=False, choices=select_choices(CLASSIFICATIONS.items()),
                                  default="internal")
     mode = SelectField(_l("Mode"), validate_choice=False, choices=select_choices(MODES.items()), default="in_person")

@@ -78,12 +78,23 @@ def _history_labels() -> dict:
         "status": _("Status"), "status_reason": _("Reason"), "room": _("Room"), "location": _("Location"),
         "chair": _("Chair"), "co_chairs": _("Co-chairs"), "attending_leaders": _("Leaders attending"),
         "attendees": _("Attendees"), "preparing_unit": _("Preparing unit"), "classification": _("Classification"),
-        "mode": _("Mode"), "is_urgent": _("Urgent"), "agenda": _("Agenda"),
+        "mode": _("Mode"), "is_urgent": _("Urgent"), "agenda": _("Meeting agenda"),
         "create": _("created the meeting"), "update": _("changed the meeting"), "cancel": _("cancelled the meeting"),
         "postpone": _("postponed the meeting"), "move": _("moved the meeting"),
         "duplicate": _("copied the meeting"),
     })
     return labels
+
+
+# The order in which a history entry lists what changed: the form's, not the alphabet's (start before end).
+CHANGE_ORDER = ("title", "kind", "status", "status_reason", "start", "end", "day_part", "chair", "co_chairs",
+                "attending_leaders", "room", "location", "attendees", "preparing_unit", "classification", "mode",
+                "is_urgent", "agenda")
+
+
+def _in_form_order(changes):
+    rank = {name: i for i, name in enumerate(CHANGE_ORDER)}
+    return sorted(changes, key=lambda change: (rank.get(change[0], len(rank)), change[0]))
 
 
 @bp.route("/<int:meeting_id>")
@@ -96,6 +107,7 @@ def detail(meeting_id):
         meeting=shown,
         history=[] if masked else history(meeting),
         labels=_history_labels(),
+        in_form_order=_in_form_order,
         can_book=not masked and (current_user.role in BOOKING_ROLES),
     )
 

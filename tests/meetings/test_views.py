@@ -1,5 +1,6 @@
 """Booking pages: the form books, keeps what was typed on refusal, shows warnings with links; roles; escaping."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -349,13 +350,14 @@ def test_the_form_sends_the_meetings_date_to_the_unit_lookup(db, client, login_a
 
 
 def test_the_form_sections_have_distinct_names(db, client, login_as):
-    import re
-
     login_as("secretary")
     html = client.get("/meetings/new").get_data(as_text=True)
     legends = re.findall(r"<legend>([^<]+)</legend>", html)
     assert len(legends) == len(set(legends)), legends
-    assert "Thông tin chung" in legends and "Nội dung" in legends
+    assert "Thông tin chung" in legends and "Chương trình họp" in legends
+    # The title is the meeting's content ("Nội dung cuộc họp"); the agenda is not a second "Nội dung".
+    labels = dict(re.findall(r'<label for="(title|agenda)">([^<]+)', html))
+    assert labels["title"].strip() == "Nội dung cuộc họp" and labels["agenda"].strip() == "Chương trình họp"
 
 
 def test_the_history_reads_every_action_including_the_online_domains(db, client, login_as, create_meeting,
@@ -382,3 +384,31 @@ def test_the_history_reads_every_action_including_the_online_domains(db, client,
 def test_a_meeting_id_larger_than_any_row_is_404_not_an_error(db, client, login_as, suffix):
     login_as("secretary")
     assert client.get(f"/meetings/99999999999999999999{suffix}").status_code == 404
+
+
+def test_a_chair_clash_reads_as_a_booked_chair_not_a_past_meeting(db, client, login_as, booking, create_meeting,
+                                                                   create_room, day, leader):
+    create_meeting(title="Họp đã xếp lịch", chair_id=leader.id, room_id=create_room().id, day=day)
+    login_as("secretary")
+    html = client.post("/meetings/new", data={**_form(booking), "accept_warnings": "y"}).get_data(as_text=True)
+    assert "Trần Thị Hoa đã có lịch chủ trì «Họp đã xếp lịch»" in html
+
+
+def test_the_meeting_page_shows_classification_and_mode_apart(db, client, login_as, create_meeting):
+    meeting = create_meeting(title="Hội nghị trực tuyến", classification="internal", mode="online")
+    login_as("viewer")
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert re.search(r"<dt>Độ mật</dt><dd[^>]*>Nội bộ</dd>", html)
+    assert re.search(r"<dt>Hình thức</dt><dd[^>]*>Trực tuyến</dd>", html)
+
+
+def test_a_moved_meeting_lists_its_changes_in_the_forms_order(db, client, login_as, create_meeting, day):
+    meeting = create_meeting(day=day)
+    login_as("secretary")
+    new_day = (day + timedelta(days=7)).isoformat()
+    response = client.post(f"/meetings/{meeting.id}/postpone", data={
+        "reason": "Lãnh đạo đi công tác", "date": new_day, "start": "14:00", "end": "15:30", "accept_warnings": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    history_html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True).split('<ul class="changes">')[1]
+    labels = re.findall(r"<li>([^:<]+):", history_html.split("</ul>")[0])
+    assert labels == ["Lý do", "Bắt đầu", "Kết thúc", "Buổi"]
