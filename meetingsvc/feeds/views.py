@@ -105,7 +105,16 @@ def serve_feed(spec: services.FeedSpec, filename: str) -> Response:
                     direct_passthrough=True)
 
 
+def _known_id(ident: int) -> int:
+    """The id from the URL, or the ordinary 404 for one no database can hold (as for any unknown id)."""
+    if not 0 < ident <= MAX_ID:
+        abort(404)
+    return ident
+
+
 def _private_feed(token: str, kind: str, subject_id: int | None = None) -> Response:
+    if subject_id is not None:
+        _known_id(subject_id)
     owner = services.token_owner(token)
     if owner is None:
         abort(404)
@@ -154,7 +163,7 @@ def public_feed():
 def meeting_download(meeting_id):
     """One meeting as an .ics file to add to a calendar (busy time only if the user is not cleared), in the
     language of the page it is taken from."""
-    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    meeting = db.session.get(Meeting, _known_id(meeting_id)) or abort(404)
     body = services.meeting_calendar(meeting, current_user, services.base_url(), language=str(get_locale()))
     return Response(body, content_type=CONTENT_TYPE, headers={
         "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"',
@@ -170,7 +179,7 @@ def qr_svg(data: str) -> Markup:
 @bp.route("")
 def index():
     unit_id = request.args.get("unit", type=int)
-    if unit_id is not None and not 0 < unit_id <= MAX_ID:  # no such unit (and no id the database could hold)
+    if unit_id is not None and not 0 < unit_id <= MAX_ID:  # no such unit (an id no database can hold)
         unit_id = None
     feeds = services.feeds_for(current_user, services.base_url(), unit_ids=[unit_id] if unit_id else [])
     return render_template("feeds/index.html", feeds=feeds, units=services.units() if feeds["has_token"] else [],

@@ -352,7 +352,8 @@ def test_a_feed_of_an_unknown_leader_room_or_unit_is_404_even_when_conditional(a
     token = feed_token(feed_world.viewer)
     bad_path = f"/feeds/{'A' * 43}/room/999999.ics"
     bad_token = _comparable(app.test_client().get(bad_path), bad_path)
-    for path in ("leader/999999.ics", "room/999999.ics", "unit/999999.ics"):
+    paths = [f"{kind}/{ident}.ics" for kind in ("leader", "room", "unit") for ident in ("999999", "2147483648", "9" * 25)]
+    for path in paths:  # ids no database holds too (SQLite overflows past 2**63, PostgreSQL's integers end at 2**31)
         for headers in ({}, {"If-None-Match": "*"}, {"If-Modified-Since": http_date(utcnow())},
                         {"If-None-Match": '"f2-anything"', "Accept-Encoding": "gzip"}):
             url = f"/feeds/{token}/{path}"
@@ -369,6 +370,7 @@ def test_meeting_download_needs_login_and_masks(client, feed_world):
     masked = client.get(f"/feeds/meeting/{w.secret.id}.ics").get_data(as_text=True)
     assert "SUMMARY:Bận" in masked and w.secret.title not in masked and "CLASS:CONFIDENTIAL" in masked
     assert client.get("/feeds/meeting/999999.ics").status_code == 404
+    assert client.get(f"/feeds/meeting/{'9' * 25}.ics").status_code == 404
 
 
 def test_the_download_speaks_the_language_of_the_page_it_was_taken_from(client, feed_world):
