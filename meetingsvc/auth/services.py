@@ -78,6 +78,25 @@ def authenticate(username: str, password: str, address: str) -> LoginResult:
     return LoginResult(user=user if ok else None)
 
 
+def save_language(user: User, code: str) -> None:
+    """The language the user picked in the header becomes their account's (pages, mails and feeds follow it).
+
+    Written to the audit log like any change of the account, so that what depends on the account (a feed's
+    Last-Modified) moves with it.
+    """
+    from meetingsvc.auth.admin_services import user_snapshot
+    from meetingsvc.auth.history import summary
+    from meetingsvc.core.audit import record
+
+    if user.language == code:
+        return
+    before = user_snapshot(user)
+    user.language = code
+    record("update", user, summary=summary("users", "update", name=user.username), before=before,
+           after=user_snapshot(user), user=user)
+    db.session.commit()
+
+
 def client_address() -> str:
     return (request.remote_addr or "unknown")[:64]
 

@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from meetingsvc.auth import services
 from meetingsvc.auth.forms import LoginForm
@@ -31,9 +31,11 @@ def login():
             flash(_("Login name or password is wrong."), "error")
             status = 401
         else:
+            # A language picked on the sign-in page holds for this session; the account's otherwise.
+            picked = session.get("language")
             session.clear()
             login_user(result.user)
-            session["language"] = result.user.language
+            session["language"] = picked if picked in current_app.config["LANGUAGES"] else result.user.language
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -54,4 +56,6 @@ def set_language(code):
     if code not in current_app.config["LANGUAGES"]:
         abort(400)
     session["language"] = code
+    if current_user.is_authenticated:
+        services.save_language(current_user, code)  # the next sign-in, and the feeds, keep it
     return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
