@@ -55,3 +55,37 @@
     confirm.addEventListener("submit", function () { busy(confirm); });
   }
 })();
+
+// Long multiple pickers (a group's members, a unit's successors): a click picks or drops one unit without Ctrl,
+// so that a stray click cannot wipe thirty choices, and the units chosen are listed under the picker.
+(function () {
+  "use strict";
+  var pickers = document.querySelectorAll("select[multiple][data-chosen]");
+  for (var i = 0; i < pickers.length; i++) { enhance(pickers[i]); }
+
+  function enhance(select) {
+    var note = document.getElementById(select.getAttribute("data-chosen"));
+    function update() {
+      if (!note) { return; }
+      var names = [];
+      for (var j = 0; j < select.options.length; j++) {
+        if (select.options[j].selected) { names.push(select.options[j].text.trim()); }
+      }
+      note.textContent = names.length
+        ? note.getAttribute("data-some").replace("%(n)s", String(names.length)) + " " + names.join("; ")
+        : note.getAttribute("data-none");
+    }
+    select.addEventListener("mousedown", function (event) {
+      var option = event.target;
+      if (option.tagName !== "OPTION" || event.shiftKey) { return; }
+      event.preventDefault();
+      var top = select.scrollTop;
+      option.selected = !option.selected;
+      select.focus();
+      select.scrollTop = top;  // the list stays where the clerk was reading
+      update();
+    });
+    select.addEventListener("change", update);
+    update();
+  }
+})();

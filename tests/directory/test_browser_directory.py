@@ -126,3 +126,29 @@ def test_admin_imports_units_with_progress_preview_and_confirm(page, create_user
     page.wait_for_url("**/directory/units")
     db.session.rollback()
     assert {u.code for u in db.session.query(Unit)} == {"01", "001"}
+
+
+def test_a_click_in_a_long_picker_adds_or_drops_one_unit_and_the_choice_is_listed(page, create_user, create_unit):
+    from meetingsvc.directory import services
+    from meetingsvc.directory.models import UnitGroup
+
+    city = create_unit(code="01", name="Thành phố Hà Nội", kind="city")
+    districts = [create_unit(code=f"{n:03d}", name=f"Quận {n:02d}", kind="district", parent_id=city.id)
+                 for n in range(1, 31)]
+    group = services.create_group({"name": "Các quận", "rule_kind": "district"})
+    db.session.commit()
+    browser_login(page, create_user(role="admin"))
+    page.goto(f"/directory/groups/{group.id}/edit")
+    chosen = page.locator("#unit-ids-chosen")
+    assert chosen.inner_text().startswith("Đã chọn (30):") and "Quận 07 (007)" in chosen.inner_text()
+    # a plain click (no Ctrl) on one district drops it and keeps the 29 others; a click on the city adds it
+    page.locator("#unit_ids option", has_text="Quận 07").click()
+    page.locator("#unit_ids option", has_text="Thành phố Hà Nội").click()
+    assert chosen.inner_text().startswith("Đã chọn (30):") and "Quận 07" not in chosen.inner_text()
+    assert "Thành phố Hà Nội (01)" in chosen.inner_text()
+    screenshot(page, "directory-group-picker")
+    page.click("form button[type=submit].primary")
+    page.wait_for_url(f"**/directory/groups/{group.id}")
+    db.session.rollback()
+    codes = {u.code for u in db.session.get(UnitGroup, group.id).units}
+    assert codes == {u.code for u in districts if u.code != "007"} | {"01"}
