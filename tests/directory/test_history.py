@@ -30,6 +30,7 @@ def test_unit_history_names_units_formats_dates_and_booleans_for_each_reader(cli
     assert "Loại đơn vị: Phường → Xã" in vi
     assert "Đang sử dụng: Có → Không" in vi
     assert "parent_id" not in vi and "2025-06-30" not in vi
+    client.post("/logout")  # another reader, who reads English, signs in
     login_as("secretary", language="en")
     en = _changes(client.get(f"/directory/units/{ward.id}").get_data(as_text=True))
     assert "Unit Phường Trúc Bạch moved." in en
