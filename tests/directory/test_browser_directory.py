@@ -1,10 +1,11 @@
 """In the browser: an admin adds a room, moves a ward, deactivates a leader who chaired past meetings,
 and those meetings still show that leader."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from meetingsvc.auth.models import User
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
 from tests.helpers import browser_login, screenshot
@@ -24,6 +25,10 @@ def test_admin_maintains_the_directory_and_history_stays(page, create_user, crea
         create_meeting(chair_id=leader.id, day=date(2024, 9, 17), title="Giao ban khối kinh tế",
                        status="held", classification="internal"),
     ]
+    from meetingsvc.core.time import local_today
+
+    recent = create_meeting(chair_id=leader.id, day=local_today() - timedelta(days=7), status="held",
+                            title="Họp rà soát tiến độ giải ngân", classification="internal")
     admin = create_user(role="admin")
     browser_login(page, admin)
 
@@ -70,6 +75,21 @@ def test_admin_maintains_the_directory_and_history_stays(page, create_user, crea
         page.goto(f"/meetings/{meeting.id}")
         assert "Lê Văn Chủ Trì" in page.locator("dl.facts").inner_text()
     screenshot(page, "directory-past-meeting-keeps-chair")
+    # ... in the week view of that past week, the year's report (leader table and its list) and the leader's feed
+    page.goto("/meetings/week?week=2024-W11")
+    assert "Lê Văn Chủ Trì" in page.locator("main").inner_text()
+    page.goto("/reports/?period=year&year=2024")
+    row = page.locator("tr", has_text="Lê Văn Chủ Trì").first
+    assert row.locator("td").first.inner_text().strip() == "2"
+    row.locator("a").first.click()
+    listed = page.locator("main").inner_text()
+    assert "Họp bàn giải phóng mặt bằng Vành đai 4" in listed and "Giao ban khối kinh tế" in listed
+    from meetingsvc.feeds.services import issue_token
+
+    _row, token = issue_token(db.session.get(User, admin.id))
+    db.session.commit()
+    feed = page.request.get(f"/feeds/{token}/leader/{leader.id}.ics")
+    assert feed.status == 200 and recent.title in feed.text()
 
 
 def test_admin_imports_units_with_progress_preview_and_confirm(page, create_user, tmp_path):
