@@ -2,6 +2,7 @@
 for the caller: classified meetings they are not cleared for are counted apart (see reports/frame.py)."""
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from meetingsvc.api import bp
@@ -27,7 +28,7 @@ def reports_summary():
     period = parsed(lambda args: period_from_args(args, local_today().year))
     options = parsed(options_from_args)
     if fields:
-        return error(400, "The period is not valid.", fields=fields, codes=codes)
+        return error(400, _("The period is not valid."), fields=fields, codes=codes)
     return jsonify(exports.summary_dict(services.build_report(period, user=current_user, options=options)))
 
 
@@ -72,7 +73,9 @@ OPENAPI = {
                                "postponed meetings. Periods are in local time (Asia/Ho_Chi_Minh). Give `from` and "
                                "`to`, or `period` with `year` (and `quarter` or `month`) and optionally "
                                "`basis=cutoff` for the Decree 09/2019 reporting windows. A range that is exactly a "
-                               "named period (01/01–31/12, a quarter, …) is reported as that period. The figures are "
+                               "named period (01/01–31/12, a quarter, …) is reported as that period. While the period is still "
+                               "running (`in_progress`), its figures go up to the moment of the request and are "
+                               "compared with the same days a year earlier. The figures are "
                                "those the caller may see: classified meetings they are not cleared for count in the "
                                "total and by leader and room, and on a line `classified` instead of by kind, mode, "
                                "preparing unit and participants (`full_detail` false, `classified_not_shown`). "
@@ -118,6 +121,12 @@ OPENAPI = {
                               "description": "Scheduled meetings starting before this instant count as held."},
                     "options": {"type": "object", "properties": {"units": {"type": "string"},
                                                                   "attended": {"type": "string"}}},
+                    "in_progress": {"type": "boolean",
+                                    "description": "The period is not over: its figures go up to `counted_until` "
+                                                   "and `previous_period` is the same days a year earlier (a "
+                                                   "range), not the whole period."},
+                    "counted_until": {"type": "string", "format": "date", "nullable": True,
+                                      "description": "The local day of the report while the period is running."},
                     "full_detail": {"type": "boolean",
                                     "description": "False when some classified meetings are counted apart."},
                     "classified_not_shown": {"type": "integer"},
@@ -131,7 +140,19 @@ OPENAPI = {
                                                "figures as metric:value (kind:pc_session, chair:12, room_use:3, …)."},
                     "rows": {"type": "array", "items": {"type": "object"},
                              "description": "The same figures in page order with section and label."},
-                    "monthly": {"type": "object"},
+                    "monthly": {"type": "object", "description": "The chart: meetings held per month by kind.",
+                                "properties": {
+                                    "months": {"type": "array", "items": {"type": "string"},
+                                               "description": "YYYY-MM; a cut-off month is named by the month "
+                                                              "it ends in."},
+                                    "buckets": {"type": "array", "items": {"type": "object", "properties": {
+                                        "month": {"type": "string"}, "from": {"type": "string", "format": "date"},
+                                        "to_before": {"type": "string", "format": "date"}}}},
+                                    "cutoff": {"type": "boolean"},
+                                    "by_kind": {"type": "object", "additionalProperties": {
+                                        "type": "array", "items": {"type": "integer"}}},
+                                    "totals": {"type": "array", "items": {"type": "integer"}},
+                                    "previous_totals": {"type": "array", "items": {"type": "integer"}}}},
                     "text": {"type": "object", "properties": {"vi": {"type": "string"}, "en": {"type": "string"}}},
                     "rules": {"type": "array", "items": {"type": "string"}},
                 },

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from meetingsvc.meetings.models import KINDS
+from meetingsvc.reports.periods import MONTHS_EN
 from meetingsvc.reports.services import CLASSIFIED, CLASSIFIED_LABEL, Report
 
 PALETTE = ["#b3261e", "#1f5fa8", "#1e7d32", "#a05a00", "#6a3d9a", "#00838f", "#7b5e57", "#9e9e9e"]
@@ -23,21 +24,26 @@ LINE = 14
 
 
 def _nice_max(value: int) -> int:
+    """The top of the y axis: the smallest round number >= value whose fifths are round too (5, 10, 15, 20, 30,
+    40, 50, 60, 80, 100, 150, …), so that the tallest bar fills most of the plot."""
     if value <= 5:
         return 5
     step = 10 ** (len(str(value)) - 1)
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         top = int(step * factor)
-        if top >= value:
+        if top >= value and top % 5 == 0:
             return top
     return value
 
 
 def _month_label(month, many_years: bool, cutoff: bool) -> str:
-    """'T3' (or '03/22' over several years); a cut-off month is named by the month it ends in."""
+    """'T3' in Vietnamese, 'Mar' in English (or '03/22' over several years); a cut-off month is named by the month
+    it ends in."""
     if cutoff:
         month = month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1)
-    return f"{month.month:02d}/{month.year % 100:02d}" if many_years else _("M%(n)s", n=month.month)
+    if many_years:
+        return f"{month.month:02d}/{month.year % 100:02d}"
+    return f"T{month.month}" if _lang() == "vi" else MONTHS_EN[month.month - 1][:3]
 
 
 def render_chart(report: Report) -> Markup:
@@ -56,7 +62,7 @@ def render_chart(report: Report) -> Markup:
     bar = max(slot * 0.6, 1)
     cutoff = bool(monthly.get("cutoff"))
     many_years = len({m.year for m in months[1:] or months}) > 1
-    title = _("Meetings held per month by kind, %(period)s", period=report.period.label(_lang()))
+    title = _("Meetings held per month by kind, %(period)s", period=report.period.label(_lang(), until=report.until))
     desc = _("Total %(total)s meetings; the dashed line is the same month a year earlier.", total=sum(totals))
 
     def y(value):

@@ -69,7 +69,7 @@ def report_command(first, last, period, year, quarter, month, basis, units, atte
             path = output or exports.export_filename(report, "xlsx")
             with open(path, "wb") as fh:
                 fh.write(exports.build_xlsx(report, _Office()).read())
-            click.echo(f"{os.path.abspath(path)}: {report.period.title(language)}, "
+            click.echo(f"{os.path.abspath(path)}: {report.title(language)}, "
                        f"{report.figures['held'].current} meetings held", err=True)
             return
         if fmt == "json":
@@ -95,7 +95,7 @@ def as_text(report, language, paragraph) -> str:
     from meetingsvc.reports.text import number, percent
 
     vi = language == "vi"
-    current, previous = report.period.title(language), report.previous_period.title(language)
+    current, previous = report.title(language), report.previous_period.title(language)
     width = max(14, min(26, max(len(current), len(previous))))
     change_width = 10
     lines = [current.upper(), ""]

@@ -8,6 +8,7 @@ streamed from the database in chunks, so a ten-year export keeps memory flat.
 import csv
 import io
 import tempfile
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -49,6 +50,9 @@ def counting_rules(report: Report) -> list[str]:
           "come are shown apart and not counted. Drafts do not count."),
         _("Each held occurrence of a recurring meeting counts once; cancelled meetings and occurrences do not "
           "count."),
+        _("A period that is not over (the current year, quarter, …) counts the meetings held up to the moment of the "
+          "report, and is compared with the same days a year earlier (\"cùng kỳ\"), not with the whole period; room "
+          "use is then a share of the working hours up to the day of the report."),
         _("A postponed meeting counts once as postponed in the period it was postponed in (the history of the "
           "meeting), and once as held, when it is held."),
         _("A meeting counts once in the totals; per leader it counts for its chair, co-chairs and leaders attending "
@@ -98,13 +102,18 @@ def figure_rows(report: Report) -> list[dict]:
     ]
 
 
-def _months(monthly: dict) -> list[dict]:
+def _months(monthly: dict, period) -> list[dict]:
+    """The chart's months: each named by its calendar month, a cut-off month (15th to 14th) by the month it ends
+    in; `to_before` is the day after its last day (the period's end for the last one)."""
     starts = monthly.get("months", [])
     out = []
     for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else None
-        name = (end or start).isoformat()[:7] if monthly.get("cutoff") else start.isoformat()[:7]
-        out.append({"month": name, "from": start.isoformat(), "to_before": end.isoformat() if end else None})
+        end = starts[i + 1] if i + 1 < len(starts) else period.last + timedelta(days=1)
+        if monthly.get("cutoff"):
+            start_of_name = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        else:
+            start_of_name = start
+        out.append({"month": start_of_name.isoformat()[:7], "from": start.isoformat(), "to_before": end.isoformat()})
     return out
 
 
@@ -115,6 +124,8 @@ def summary_dict(report: Report) -> dict:
         "period": report.period.as_dict(),
         "previous_period": report.previous_period.as_dict(),
         "options": report.options.as_dict(),
+        "in_progress": report.until is not None,
+        "counted_until": report.until.isoformat() if report.until else None,
         "full_detail": report.viewer.sees_everything,
         "classified_not_shown": report.masked,
         "as_of": report.as_of.isoformat(),
@@ -126,8 +137,8 @@ def summary_dict(report: Report) -> dict:
                     for row in figure_rows(report)},
         "rows": figure_rows(report),
         "monthly": {
-            "months": [m["month"] for m in _months(current)],
-            "buckets": _months(current),
+            "months": [m["month"] for m in _months(current, report.period)],
+            "buckets": _months(current, report.period),
             "cutoff": bool(current.get("cutoff")),
             "by_kind": current.get("by_kind", {}),
             "totals": current.get("totals", []),
@@ -142,7 +153,7 @@ def summary_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     language = _language()
-    writer.writerow([_("Section"), _("Key"), _("Figure"), report.period.title(language),
+    writer.writerow([_("Section"), _("Key"), _("Figure"), report.title(language),
                      report.previous_period.title(language), _("Change (%)"), _("Unit"), _("Note")])
     for row in figure_rows(report):
         writer.writerow([row["section_label"], row["key"], row["label"], row["current"], row["previous"],
@@ -251,14 +262,14 @@ def build_xlsx(report: Report, user) -> tempfile.SpooledTemporaryFile:
             c.alignment = Alignment(wrap_text=True, vertical="top")
         return c
 
-    title = _("Meeting report, %(period)s", period=report.period.title(language))
+    title = _("Meeting report, %(period)s", period=report.title(language))
     summary.freeze_panes = "A5"  # the title and the header row of the figures (set before the first row)
     summary.append([cell(summary, title, bold=True, size=14)])
     summary.append([_("Compared with"), report.previous_period.title(language)])
     summary.append([_("Made on"), cell(summary, to_local(report.as_of).replace(tzinfo=None),
                                        number_format="dd/mm/yyyy hh:mm")])
     summary.append([cell(summary, h, bold=True) for h in (
-        _("Section"), _("Figure"), report.period.title(language), report.previous_period.title(language),
+        _("Section"), _("Figure"), report.title(language), report.previous_period.title(language),
         _("Change (%)"), _("Note"))])
     for row in figure_rows(report):
         if row["unit"] == "percent":
@@ -268,7 +279,7 @@ def build_xlsx(report: Report, user) -> tempfile.SpooledTemporaryFile:
             values = [cell(summary, v, number_format="#,##0.0") for v in (row["current"], row["previous"])]
         else:
             values = [cell(summary, v, number_format="#,##0") for v in (row["current"], row["previous"])]
-        change = cell(summary, None if row["change_pct"] is None else row["change_pct"] / 100,
+        change = cell(summary, None if row["change_pct"] is None else round(row["change_pct"] / 100, 4),
                       number_format=PERCENT_FORMAT)
         summary.append([row["section_label"], ("    " * row["sub"]) + row["label"], *values, change,
                         _flag_note(row["flag"])])

@@ -14,12 +14,14 @@ view shows as busy anyway) keep them, their kind then unknown and so never taken
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from meetingsvc.core.audit import AuditEntry
+from meetingsvc.core.time import to_local
 from meetingsvc.directory.models import Person
 from meetingsvc.extensions import db
 from meetingsvc.meetings.models import Attendee, Meeting, MeetingLeader
@@ -120,8 +122,12 @@ class Frame:
 
     @property
     def calendar(self) -> WorkingCalendar:
+        """The working time of the period; of a period still running, only up to the day of the report (room use
+        is a share of the working hours that have passed, not of the whole period)."""
         if self._calendar is None:
-            self._calendar = WorkingCalendar.for_period(self.period)
+            today = to_local(self.as_of).date()
+            period = replace(self.period, last=today) if self.period.running_on(today) else self.period
+            self._calendar = WorkingCalendar.for_period(period)
         return self._calendar
 
     # ---- bridge points ----------------------------------------------------------------------------------

@@ -83,13 +83,22 @@ class Period:
     def span(self) -> str:
         return f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
 
-    def label(self, language: str = "vi", *, dates: bool = True) -> str:
-        """'quý II/2026', 'năm 2022 (số liệu 15/12/2021 – 14/12/2022)' with cut-off windows (dates=False: without)."""
+    def label(self, language: str = "vi", *, dates: bool = True, until: date | None = None) -> str:
+        """'quý II/2026', 'năm 2022 (số liệu 15/12/2021 – 14/12/2022)' with cut-off windows (dates=False: without);
+        `until`: the period is still running, its figures go up to that day ('năm 2026 (tính đến ngày 02/12/2026)')."""
         vi = language == "vi"
         y = self.year
+        notes = []
+        if self.basis == "cutoff" and dates and self.kind != "range":
+            notes.append(f"{'số liệu' if vi else 'data'} {self.span()}")
+        if until is not None:
+            notes.append(f"tính đến ngày {until:%d/%m/%Y}" if vi else f"up to {until:%d/%m/%Y}")
+        suffix = f" ({'; '.join(notes)})" if notes else ""
         if self.kind == "range":
+            if self.first == self.last:
+                return (f"ngày {self.first:%d/%m/%Y}" if vi else f"{self.first:%d/%m/%Y}") + suffix
             return (f"từ {self.first:%d/%m/%Y} đến {self.last:%d/%m/%Y}" if vi else
-                    f"{self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}")
+                    f"{self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}") + suffix
         if self.kind == "year":
             text = f"năm {y}" if vi else f"year {y}"
         elif self.kind == "nine_months":
@@ -100,21 +109,35 @@ class Period:
             text = f"quý {ROMAN[self.number]}/{y}" if vi else f"Q{self.number} {y}"
         else:
             text = f"tháng {self.number}/{y}" if vi else f"{MONTHS_EN[self.number - 1]} {y}"
-        if self.basis == "cutoff" and dates:
-            return f"{text} ({'số liệu' if vi else 'data'} {self.span()})"
-        return text
+        return text + suffix
 
-    def title(self, language: str = "vi", *, dates: bool = True) -> str:
+    def title(self, language: str = "vi", *, dates: bool = True, until: date | None = None) -> str:
         """The label as a heading or the start of a sentence: 'Quý II/2026', 'From 01/01/2022 to …'."""
-        text = self.label(language, dates=dates)
-        if self.kind == "range" and language != "vi":
+        text = self.label(language, dates=dates, until=until)
+        if self.kind == "range" and language != "vi" and self.first != self.last:
             text = "from " + text
         return text[:1].upper() + text[1:]
 
-    def comparison(self, language: str = "vi") -> str:
-        """'so với năm 2021' for a year, 'so với cùng kỳ năm 2021' otherwise."""
-        prev = self.previous_year()
-        if self.kind == "year":
+    def running_on(self, day: date) -> bool:
+        """The period has begun and not ended on `day`: its figures are only those up to that day."""
+        return self.first <= day <= self.last
+
+    def same_part_a_year_earlier(self, day: date) -> Period:
+        """The same period a year earlier ("cùng kỳ"), cut at the same day a year earlier while this period is
+        still running on `day`, so that a part of a year is compared with the same part, not with a whole year."""
+        previous = self.previous_year()
+        if not self.running_on(day):
+            return previous
+        cut = _year_earlier(day)
+        if cut >= previous.last:
+            return previous
+        return replace(previous, kind="range", last=max(cut, previous.first), number=None)
+
+    def comparison(self, language: str = "vi", previous: Period | None = None) -> str:
+        """'so với năm 2021' for a year, 'so với cùng kỳ năm 2021' otherwise (and for a year still running, compared
+        with the same part of the year before: `previous`)."""
+        prev = previous or self.previous_year()
+        if self.kind == "year" and prev.kind == "year":
             return f"so với năm {prev.year}" if language == "vi" else f"compared with {prev.year}"
         if prev.year:
             return (f"so với cùng kỳ năm {prev.year}" if language == "vi" else

@@ -6,6 +6,8 @@ Counting rules (also on the page and in docs/reports.md):
 - "Held" = status `held`, or status `scheduled` with a start before the moment of the report. Scheduled meetings
   still to come inside the period are shown apart, never counted. Drafts and cancelled meetings do not count.
 - Every occurrence of a recurring meeting is its own row: each held occurrence counts once.
+- A period still running (the current year, …) is compared with the same days a year earlier (periods.py:
+  same_part_a_year_earlier), and its room use with the working hours up to the day of the report.
 - Postponed: every meeting postponed in the period counts once, apart (the audit log's postponements, or the
   status postponed while it has no new date); it counts as held once, when it is held.
 - The total counts a meeting once. Per leader a meeting counts for its chair, co-chairs have their own column;
@@ -31,7 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from meetingsvc.core.time import local_to_utc
+from meetingsvc.core.time import local_to_utc, to_local
 from meetingsvc.directory.lineage import current_successors_of
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
@@ -210,6 +212,15 @@ class Report:
     hours_per_day: float = 0.0
     working_hours: str = ""
     other_leaders: list[dict] = field(default_factory=list)
+    until: date | None = None  # the period is still running: its figures go up to this (local) day
+
+    def title(self, language: str = "vi", *, dates: bool = True) -> str:
+        """The period as a heading, saying up to which day the figures go while it is still running."""
+        return self.period.title(language, dates=dates, until=self.until)
+
+    def comparison(self, language: str = "vi") -> str:
+        """'so với năm 2021', or 'so với cùng kỳ năm 2025' for a year still running (compared with the same part)."""
+        return self.period.comparison(language, self.previous_period)
 
     def rows(self) -> list[Figure]:
         """Every figure in a stable order: what the page, the exports, the CLI and the API all show."""
@@ -364,7 +375,8 @@ def build_report(period: Period, *, as_of: datetime | None = None, with_monthly:
     viewer = viewer or (Viewer.of(user) if user is not None else Viewer.office())
     options = options or Options()
     without_jit()
-    previous = period.previous_year()
+    today = to_local(as_of).date()
+    previous = period.same_part_a_year_earlier(today)
     frames = (Frame(period, as_of=as_of, viewer=viewer, options=options),
               Frame(previous, as_of=as_of, viewer=viewer, options=options))
     cur, prev = (scalar_figures(f) for f in frames)
@@ -377,7 +389,8 @@ def build_report(period: Period, *, as_of: datetime | None = None, with_monthly:
         if key == "attended_only" and options.include_attended:
             label, sub = ATTENDED_INCLUDED_LABEL, 1
         figures[key] = Figure(key, label, spec.section, cur[key], prev[key], key, measure=spec.measure, sub=sub)
-    report = Report(period, previous, as_of, figures, {}, options=options, viewer=viewer)
+    report = Report(period, previous, as_of, figures, {}, options=options, viewer=viewer,
+                    until=today if period.running_on(today) else None)
     if report.participants_flagged:
         for key in ("participant_attendances", "bridge_participants"):
             figures[key].flag = "planned"

@@ -1,11 +1,15 @@
 """The paragraph the office pastes into its review, in Vietnamese and in English, whatever the page's language.
 
 The wording follows the office's own reports: "Năm 2022, Văn phòng đã tham mưu tổ chức 975 cuộc họp (giảm 10,4%
-so với năm 2021), trong đó 12 phiên họp UBND Thành phố và 946 cuộc họp, hội nghị do Chủ tịch, các Phó Chủ tịch
-chủ trì; 40 hội nghị trực tuyến với hơn 284.000 lượt đại biểu tại các điểm cầu."
+so với năm 2021), trong đó có 12 phiên họp UBND Thành phố và 946 cuộc họp, hội nghị do Chủ tịch, các Phó Chủ tịch
+UBND Thành phố chủ trì; 40 hội nghị trực tuyến với hơn 284.000 lượt đại biểu tham dự tại … điểm cầu." ("UBND tỉnh"
+when the office's name says it is a province's.) While the period is still running, it says up to which day
+("Năm 2026 (tính đến ngày 02/12/2026)") and compares with the same part of the year before ("so với cùng kỳ").
+English counts take their plural ("1 session", "2 sessions").
 """
 
 from babel import numbers as babel_numbers
+from flask import current_app
 
 from meetingsvc.reports.services import Report
 
@@ -29,7 +33,7 @@ def change_phrase(report: Report, key: str, language: str) -> str:
     """'giảm 10,4% so với năm 2021' / 'down 10.4% compared with 2021'; '' when there is nothing to compare."""
     figure = report.figures[key]
     change = figure.change
-    comparison = report.period.comparison(language)
+    comparison = report.comparison(language)
     if change is None:
         return ""
     if change == 0:
@@ -39,26 +43,59 @@ def change_phrase(report: Report, key: str, language: str) -> str:
     return f"{'up' if change > 0 else 'down'} {percent(abs(change), language)} {comparison}"
 
 
+def committee(language: str) -> str:
+    """'UBND Thành phố' / 'City People's Committee', or the province's ('UBND tỉnh') after the office's name."""
+    name = str(current_app.config.get("OFFICE_NAME", "")).lower()
+    province = "tỉnh" in name or "province" in name
+    if language == "vi":
+        return "UBND tỉnh" if province else "UBND Thành phố"
+    return "Provincial People's Committee" if province else "City People's Committee"
+
+
+def lead(report: Report, language: str) -> str:
+    """How the paragraph opens: 'Năm 2022', 'Quý I/2024 (tính đến ngày 02/12/2026)', 'In 2022', 'In Q1 2024',
+    'From 01/03/2022 to 15/05/2022', 'On 12/04/2022'."""
+    if language == "vi":
+        return report.title("vi")
+    period = report.period
+    text = period.label("en", until=report.until)
+    if period.kind == "range":
+        return ("On " if period.first == period.last else "From ") + text
+    if period.kind == "year":
+        text = text.removeprefix("year ")
+    elif period.kind in ("nine_months", "half_year"):
+        text = "the " + text
+    return "In " + text
+
+
+def _count(value: int, singular: str, plural: str) -> str:
+    """'1 meeting', '2 meetings' (English only: Vietnamese nouns do not change)."""
+    return f"{number(value, 'en')} {singular if value == 1 else plural}"
+
+
 def summary_text(report: Report, language: str = "vi") -> str:
     f = {key: fig.current for key, fig in report.figures.items()}
     n = lambda value: number(value, language)  # noqa: E731
     change = change_phrase(report, "held", language)
-    period = report.period.title(language)
+    pc = committee(language)
     if language == "vi":
-        parts = [f"{period}, Văn phòng đã tham mưu tổ chức {n(f['held'])} cuộc họp"
+        of_which = [f"{n(f['pc_sessions'])} phiên họp {pc}"] if f["pc_sessions"] else []
+        if f["chaired_by_leaders"]:
+            of_which.append(f"{n(f['chaired_by_leaders'])} cuộc họp, hội nghị do Chủ tịch, các Phó Chủ tịch {pc} "
+                            "chủ trì"
+                            + (f" (kể cả {n(f['field_trips'])} cuộc đi kiểm tra cơ sở)" if f["field_trips"] else ""))
+        parts = [f"{lead(report, 'vi')}, Văn phòng đã tham mưu tổ chức {n(f['held'])} cuộc họp"
                  + (f" ({change})" if change else "")
-                 + f", trong đó {n(f['pc_sessions'])} phiên họp UBND Thành phố và {n(f['chaired_by_leaders'])} "
-                   "cuộc họp, hội nghị do Chủ tịch, các Phó Chủ tịch chủ trì"
-                 + (f" (kể cả {n(f['field_trips'])} cuộc đi kiểm tra cơ sở)" if f["field_trips"] else "")]
+                 + (f", trong đó có {' và '.join(of_which)}" if of_which else "")]
         if f["online_conferences"]:
             online = (f"{n(f['online_conferences'])} hội nghị trực tuyến với "
-                      f"{approximately(f['bridge_participants'], language)} lượt đại biểu tại "
+                      f"{approximately(f['bridge_participants'], language)} lượt đại biểu tham dự tại "
                       f"{n(f['bridge_points'])} điểm cầu")
             online += _incomplete(report, language)
             parts.append(online)
         if f["working_sessions"]:
             parts.append(f"{n(f['working_sessions'])} buổi làm việc với các đoàn"
-                         + (f", trong đó {n(f['working_sessions_foreign'])} đoàn nước ngoài"
+                         + (f", trong đó có {n(f['working_sessions_foreign'])} đoàn nước ngoài"
                             if f["working_sessions_foreign"] else ""))
         if f["citizen_receptions"]:
             parts.append(f"{n(f['citizen_receptions'])} buổi tiếp công dân, tiếp {n(f['people_received'])} "
@@ -72,32 +109,39 @@ def summary_text(report: Report, language: str = "vi") -> str:
             text += (f" (Số liệu theo quyền xem của người lập: {n(report.masked)} cuộc họp có nội dung mật chỉ được "
                      "tính vào tổng số và số theo lãnh đạo.)")
         return text
-    parts = [f"{period}: the Office advised on and organised {n(f['held'])} meetings"
+    of_which = [f"{_count(f['pc_sessions'], 'session', 'sessions')} of the {pc}"] if f["pc_sessions"] else []
+    if f["chaired_by_leaders"]:
+        of_which.append(f"{_count(f['chaired_by_leaders'], 'meeting or conference', 'meetings and conferences')} "
+                        "chaired by the Chairman and Vice Chairmen"
+                        + (f" (including {_count(f['field_trips'], 'field inspection', 'field inspections')})"
+                           if f["field_trips"] else ""))
+    parts = [f"{lead(report, 'en')}, the Office advised on and organised {_count(f['held'], 'meeting', 'meetings')}"
              + (f" ({change})" if change else "")
-             + f", including {n(f['pc_sessions'])} sessions of the City People's Committee and "
-               f"{n(f['chaired_by_leaders'])} meetings and conferences chaired by the Chairman and Vice Chairmen"
-             + (f" (including {n(f['field_trips'])} field inspections)" if f["field_trips"] else "")]
+             + (f", including {' and '.join(of_which)}" if of_which else "")]
     if f["online_conferences"]:
-        online = (f"{n(f['online_conferences'])} online conferences with "
+        online = (f"{_count(f['online_conferences'], 'online conference', 'online conferences')} with "
                   f"{approximately(f['bridge_participants'], language)} participant-attendances at "
-                  f"{n(f['bridge_points'])} bridge points")
+                  f"{_count(f['bridge_points'], 'bridge point', 'bridge points')}")
         online += _incomplete(report, language)
         parts.append(online)
     if f["working_sessions"]:
-        parts.append(f"{n(f['working_sessions'])} working sessions with delegations"
+        parts.append(_count(f["working_sessions"], "working session with delegations",
+                            "working sessions with delegations")
                      + (f", {n(f['working_sessions_foreign'])} of them foreign" if f["working_sessions_foreign"]
                         else ""))
     if f["citizen_receptions"]:
-        parts.append(f"{n(f['citizen_receptions'])} citizen reception sessions receiving "
-                     f"{n(f['people_received'])} people")
+        parts.append(f"{_count(f['citizen_receptions'], 'citizen reception session', 'citizen reception sessions')}"
+                     f" receiving {_count(f['people_received'], 'person', 'people')}")
     text = "; ".join(parts) + "."
     if f["relayed_conferences"]:
-        text += (f" The Office also served {n(f['relayed_conferences'])} conferences relayed from another network "
-                 f"to {n(f['relayed_bridge_points'])} bridge points with "
+        text += (f" The Office also served "
+                 f"{_count(f['relayed_conferences'], 'conference', 'conferences')} relayed from another network "
+                 f"to {_count(f['relayed_bridge_points'], 'bridge point', 'bridge points')} with "
                  f"{approximately(f['relayed_participants'], language)} participant-attendances (not added above).")
     if report.masked:
-        text += (f" (Figures as the author may see them: {n(report.masked)} meetings with classified content count "
-                 "only in the total and by leader.)")
+        counted = _count(report.masked, "meeting with classified content counts",
+                         "meetings with classified content count")
+        text += f" (Figures as the author may see them: {counted} only in the total and by leader.)"
     return text
 
 
@@ -111,8 +155,9 @@ def _incomplete(report: Report, language: str) -> str:
                      else f"of which {number(f['participants_planned_only'], language)} as planned, not yet recorded")
     if f["points_without_figure"]:
         parts.append(f"{number(f['points_without_figure'], language)} điểm cầu chưa có số liệu" if vi
-                     else f"{number(f['points_without_figure'], language)} bridge points without any figure")
+                     else _count(f["points_without_figure"], "bridge point", "bridge points") + " without any figure")
     if f["conferences_without_points"]:
         parts.append(f"{number(f['conferences_without_points'], language)} hội nghị chưa ghi điểm cầu" if vi
-                     else f"{number(f['conferences_without_points'], language)} conferences without bridge points")
+                     else _count(f["conferences_without_points"], "conference", "conferences")
+                     + " without bridge points")
     return f" ({'; '.join(parts)})" if parts else ""

@@ -74,8 +74,10 @@ def meetings():
     if found is None:
         abort(404)
     args = {**period.query_args(), **options.query_args()}
+    today = local_today()
     return render_template("reports/meetings.html", period=period, found=found, page=page, page_size=PAGE_SIZE,
-                           pages=max(1, -(-found.meetings // PAGE_SIZE)), args=args, key=key)
+                           pages=max(1, -(-found.meetings // PAGE_SIZE)), args=args, key=key,
+                           until=today if period.running_on(today) else None)
 
 
 def _report_or_400(with_monthly=True):

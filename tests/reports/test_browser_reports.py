@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -61,3 +63,43 @@ def test_print_shows_the_whole_text(page, create_user, dataset):
     expect(printed).to_be_visible()
     assert printed.inner_text().endswith("(không cộng vào số trên).")
     screenshot(page, "reports-print")
+
+
+def test_a_long_meeting_list_export_shows_how_many_meetings_have_arrived(page, create_user, dataset):
+    browser_login(page, create_user(role="secretary", clearance="tuyet_mat"))
+    page.goto("/reports/?period=year&year=2022")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    # a slow line: the streamed CSV (14 meetings, about 3 KB) arrives over several seconds
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": 500,
+                                                  "uploadThroughput": -1})
+    with page.expect_download(timeout=30000) as download:
+        page.click("a[data-download][href*='meetings.csv']")
+        expect(page.locator("#reports-busy")).to_be_visible()
+        page.wait_for_function("""() => {
+            const bar = document.getElementById('reports-progress');
+            const text = document.getElementById('reports-progress-text').textContent;
+            return bar.hasAttribute('value') && bar.max === 14 && bar.value > 0 && bar.value < 14
+                && text === 'đã nhận ' + bar.value + '/14 cuộc họp';
+        }""", timeout=20000)
+        screenshot(page, "reports-export-progress")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    assert download.value.suggested_filename.startswith("danh-sach-hop_nam-2022_")
+    expect(page.locator("#reports-busy")).to_be_hidden()
+
+
+def test_an_xlsx_export_shows_the_time_it_takes(page, create_user, dataset):
+    browser_login(page, create_user(role="viewer"))
+    page.goto("/reports/?period=year&year=2022")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": 2000,
+                                                  "uploadThroughput": -1})
+    with page.expect_download(timeout=30000):
+        page.click("a[data-download][href*='export.xlsx']")
+        expect(page.locator("#reports-progress-text")).to_have_text(re.compile(r"^[1-9]\d* giây$"), timeout=10000)
+        assert page.locator("#reports-progress").get_attribute("value") is None  # a running bar, no made-up figure
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    expect(page.locator("#reports-busy")).to_be_hidden()

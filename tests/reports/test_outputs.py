@@ -189,6 +189,7 @@ def test_api_errors_keep_machine_readable_codes(client, login_as):
     assert bad.status_code == 400
     body = bad.get_json()
     assert body["codes"] == {"to": "end_before_start"} and body["fields"]["to"] == "Ngày kết thúc trước ngày bắt đầu."
+    assert body["message"] == "Kỳ báo cáo không hợp lệ."
     bad = client.get("/api/v1/reports/summary", query_string={"from": "31/02/2022", "to": "x", "units": "later"})
     assert bad.get_json()["codes"] == {"from": "not_a_date", "to": "not_a_date", "units": "unknown_option"}
 
@@ -199,3 +200,49 @@ def test_period_errors_in_english_for_an_english_user(client, login_as):
     assert "Give both dates." in page
     page = client.get("/reports/", query_string={"period": "year", "year": "1800"}).get_data(as_text=True)
     assert "Not a plausible year (1901 to 2199)." in page
+
+
+def test_a_running_period_says_so_everywhere_and_compares_the_same_days(client, login_as, create_meeting, app):
+    """A range around today: its figures go up to now, beside the same days a year earlier (not the whole range)."""
+    from datetime import timedelta
+    from html import unescape
+
+    from meetingsvc.core.time import local_today
+
+    today = local_today()
+    first, last = today - timedelta(days=10), today + timedelta(days=10)
+    a_year_before = lambda day: day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) \
+        else day.replace(year=day.year - 1, day=28)  # noqa: E731
+    create_meeting(day=today - timedelta(days=5), status="held", title="Họp tuần trước")
+    create_meeting(day=a_year_before(today - timedelta(days=5)), status="held", title="Họp năm ngoái")
+    create_meeting(day=a_year_before(today + timedelta(days=5)), status="held", title="Họp năm ngoái, sau ngày nay")
+    create_meeting(day=today + timedelta(days=5), title="Họp sắp tới")
+    login_as("secretary", clearance="tuyet_mat")
+    args = {"from": first.isoformat(), "to": last.isoformat()}
+
+    api = client.get("/api/v1/reports/summary", query_string=args).get_json()
+    assert api["in_progress"] is True and api["counted_until"] == today.isoformat()
+    assert (api["previous_period"]["from"], api["previous_period"]["to"]) == (
+        a_year_before(first).isoformat(), a_year_before(today).isoformat())
+    assert api["figures"]["held"]["current"] == 1 and api["figures"]["held"]["previous"] == 1
+    assert api["figures"]["upcoming"]["current"] == 1
+    assert f"(tính đến ngày {today:%d/%m/%Y})" in api["text"]["vi"] and "so với cùng kỳ" in api["text"]["vi"]
+    assert any("cùng kỳ" in rule for rule in api["rules"])
+
+    html = client.get("/reports/", query_string=args).get_data(as_text=True)
+    assert "Kỳ báo cáo chưa kết thúc" in html and f"tính đến ngày {today:%d/%m/%Y}" in html
+    previous = unescape(re.search(r'data-figure="held:previous"><a href="([^"]+)"', html).group(1))
+    listing = client.get(previous).get_data(as_text=True)
+    assert 'data-total="1"' in listing and "Họp năm ngoái" in listing and "sau ngày nay" not in listing
+
+    rows = list(csv.reader(io.StringIO(client.get("/reports/export.csv", query_string=args)
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    assert f"tính đến ngày {today:%d/%m/%Y}" in rows[0][3]
+    title = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=args).data)).worksheets[0]["A1"]
+    assert f"tính đến ngày {today:%d/%m/%Y}" in title.value
+
+
+def test_print_names_the_office(client, login_as, dataset, app):
+    login_as("viewer")
+    html = client.get("/reports/", query_string={"period": "year", "year": "2022"}).get_data(as_text=True)
+    assert f'<p class="reports-print-office">{app.config["OFFICE_NAME"]}</p>' in html
