@@ -69,8 +69,11 @@ def report_command(first, last, period, year, quarter, month, basis, units, atte
             path = output or exports.export_filename(report, "xlsx")
             with open(path, "wb") as fh:
                 fh.write(exports.build_xlsx(report, _Office()).read())
+            from meetingsvc.reports.text import number
+
+            held = number(report.figures["held"].current, language)
             click.echo(f"{os.path.abspath(path)}: {report.title(language)}, "
-                       f"{report.figures['held'].current} meetings held", err=True)
+                       + (f"{held} cuộc họp đã tổ chức" if language == "vi" else f"{held} meetings held"), err=True)
             return
         if fmt == "json":
             content = json.dumps(exports.summary_dict(report), ensure_ascii=False, indent=2)

@@ -179,6 +179,7 @@ def test_cli_xlsx_without_output_writes_a_file_named_after_the_period(app, datas
     assert result.exit_code == 0, result.output
     written = list(tmp_path.glob("bao-cao-hop_quy-2-2022_*.xlsx"))
     assert len(written) == 1 and str(written[0]) in result.output
+    assert result.output.strip().endswith(": Quý II/2022, 4 cuộc họp đã tổ chức")  # 04/04, 12/04, 10/05, 15/06
     title = load_workbook(written[0]).worksheets[0]["A1"].value
     assert title == "Báo cáo tình hình tổ chức cuộc họp, Quý II/2022"
 
