@@ -430,6 +430,9 @@ OPENAPI = {
                 "location": {"type": "string", "maxLength": 300},
                 "attendee_person_ids": {"type": "array", "items": {"type": "integer"}},
                 "attendee_unit_ids": {"type": "array", "items": {"type": "integer"}},
+                "attendee_group_ids": {"type": "array", "items": {"type": "integer"}, "description": (
+                    "Saved groups of units (GET /api/v1/unit-groups) to invite: their members valid on the "
+                    "meeting's day are added to attendee_unit_ids; a group with none that day is a 400.")},
                 "preparing_unit_id": {"type": "integer", "nullable": True},
                 "agenda": {"type": "string", "maxLength": 20000},
                 "notes": {"type": "string", "maxLength": 20000, "description": "The office's notes."},

@@ -483,6 +483,25 @@ def units_on(day: date, query: str, *, limit: int) -> list[Unit]:
         .order_by(Unit.sort_order, Unit.name, Unit.code).limit(limit)))
 
 
+def groups_on(day: date, query: str, *, limit: int) -> list[tuple]:
+    """Saved groups of units whose name's words start with the query's, each with its members valid on `day`
+    (a group "the 30 district-level units" invites nobody after 1/7/2025); groups with no such member left out."""
+    from meetingsvc.core.text import fold, search_terms
+    from meetingsvc.directory import services as directory
+
+    terms = search_terms(query)
+    found = []
+    for group in directory.active_groups():
+        words = fold(group.name).split()
+        if terms and all(any(w == t if len(t) == 1 else w.startswith(t) for w in words) for t in terms):
+            units = directory.units_for_selection(group_id=group.id, on_date=day)
+            if units:
+                found.append((group, units))
+        if len(found) >= limit:
+            break
+    return found
+
+
 def bump_sequence(meeting: Meeting) -> None:
     """Say that subscribers must see a new version of the meeting (iCal SEQUENCE): for changes made outside
     update_meeting that a calendar shows, e.g. the online link (mode, join URL). Committed with the change."""

@@ -28,6 +28,7 @@ TIME_KEYS = ("date", "end_date", "start", "end", "day_part", "start_at", "end_at
 INPUT_FIELDS = frozenset({
     *TEXT_LIMITS, *TIME_KEYS, *ID_LISTS, "kind", "session_kind", "mode", "classification", "status", "is_urgent",
     "is_foreign", "people_count", "chair_id", "room_id", "preparing_unit_id", "invitation_sent_at", "repeat",
+    "attendee_group_ids",
 })
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REPEAT_FREQS = ("weekly", "monthly")
@@ -170,6 +171,30 @@ def _id_list(value, field: str, errors: dict) -> list[int]:
         if number is not None and number not in ids:
             ids.append(number)
     return ids
+
+
+def _invite_groups(value, day, lists: dict, errors: dict) -> None:
+    """Saved groups of units invited at once: their members valid on the meeting's day join attendee_unit_ids."""
+    from meetingsvc.directory import services as directory
+    from meetingsvc.directory.models import UnitGroup
+
+    group_ids = _id_list(value, "attendee_group_ids", errors)
+    if not group_ids or day is None:
+        return
+    groups = {g.id: g for g in db.session.scalars(sa.select(UnitGroup).where(UnitGroup.id.in_(group_ids),
+                                                                            UnitGroup.is_active.is_(True)))}
+    unknown = [i for i in group_ids if i not in groups]
+    if unknown:
+        errors["attendee_group_ids"] = _("Unknown or deactivated groups: %(ids)s.", ids=some_ids(unknown))
+        return
+    for group_id in group_ids:
+        units = directory.units_for_selection(group_id=group_id, on_date=day)
+        if not units:
+            why = directory.explain_selection(directory.select_units(group_id=group_id, on_date=day))
+            errors["attendee_group_ids"] = _("The group %(name)s invites nobody on this day: %(why)s",
+                                             name=groups[group_id].name, why=why)
+            return
+        lists["attendee_unit_ids"] += [u.id for u in units if u.id not in lists["attendee_unit_ids"]]
 
 
 def meeting_values(meeting) -> dict:
@@ -507,6 +532,7 @@ def clean(data: dict, *, current: dict | None = None) -> dict:
     for row in chair + rooms + units:
         labels[(type(row).__name__, row.id)] = label_of(row)
     all_units = list(units)
+    _invite_groups(data.get("attendee_group_ids"), day, lists, errors)
     for key in ID_LISTS:
         model = Unit if key == "attendee_unit_ids" else Person
         rows = _existing(model, lists[key], key, errors, kept=kept[model.__name__],

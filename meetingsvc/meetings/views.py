@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from meetingsvc.core.audit import history
@@ -261,7 +262,8 @@ def lookup_people():
 @bp.route("/lookup/units")
 @roles_required(*BOOKING_ROLES)
 def lookup_units():
-    """Units valid on the meeting's day (`date`, dd/mm/yyyy or ISO; today without one), told apart by parent."""
+    """Units valid on the meeting's day (`date`, dd/mm/yyyy or ISO; today without one), told apart by parent;
+    with `groups=1` (inviting units) the saved groups that match too, each with its members of that day."""
     query = _lookup_query()
     try:
         day = parse_day(request.args["date"]) if request.args.get("date", "").strip() else local_today()
@@ -270,8 +272,13 @@ def lookup_units():
     if read_day_error(day):
         day = local_today()
     rows = services.units_on(day, query, limit=LOOKUP_LIMIT)
-    return jsonify([{"id": u.id, "label": u.name, "detail": unit_label(u)[len(u.name):].lstrip(" —")}
-                    for u in rows])
+    # A saved group ("the economic departments") invites its members valid on that day, picked at once.
+    groups = [{"group": g.id, "label": _("Group: %(name)s", name=g.name),
+               "detail": ngettext("%(num)s unit", "%(num)s units", len(units)),
+               "units": [{"id": u.id, "label": u.name} for u in units]}
+              for g, units in services.groups_on(day, query, limit=5)] if request.args.get("groups") else []
+    return jsonify(groups + [{"id": u.id, "label": u.name, "detail": unit_label(u)[len(u.name):].lstrip(" —")}
+                             for u in rows])
 
 
 @bp.route("/availability", endpoint="availability")

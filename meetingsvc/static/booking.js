@@ -30,7 +30,14 @@
     var timer = null, active = -1, items = [];
 
     function close() { box.hidden = true; box.innerHTML = ""; active = -1; items = []; }
-    function pick(item) { chip(chips, name, item.id, text(item), single); input.value = ""; close(); input.focus(); }
+    function pick(item) {
+      if (item.units) {  /* a saved group: each of its units valid on the meeting's day */
+        item.units.forEach(function (unit) { chip(chips, name, unit.id, unit.label, false); });
+      } else {
+        chip(chips, name, item.id, text(item), single);
+      }
+      input.value = ""; close(); input.focus();
+    }
     function highlight() {
       Array.prototype.forEach.call(box.children, function (li, i) { li.classList.toggle("active", i === active); });
     }
@@ -51,7 +58,7 @@
       var q = input.value.trim();
       if (!q) { close(); return; }
       timer = setTimeout(function () {
-        var query = "?q=" + encodeURIComponent(q) + (dateInput && dateInput.value ? "&date=" + encodeURIComponent(dateInput.value) : "");
+        var query = (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q) + (dateInput && dateInput.value ? "&date=" + encodeURIComponent(dateInput.value) : "");
         fetch(url + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : []; })
           .then(function (results) { if (input.value.trim() === q) { show(results); } })

@@ -41,3 +41,27 @@ def test_attendees_are_picked_by_name_without_accents_and_booked(db, page, creat
     assert {a.person_id for a in meeting.attendees if a.person_id} == {person.id}
     assert {a.unit_id for a in meeting.attendees if a.unit_id} == {unit.id}
     assert "Nguyễn Thị Hường" in page.content()
+
+
+def test_a_saved_group_is_invited_from_the_unit_lookup(db, page, create_user, create_unit, booking, day):
+    from meetingsvc.directory.models import UnitGroup
+
+    finance, trade = create_unit(name="Sở Tài chính"), create_unit(name="Sở Công Thương")
+    db.session.add(UnitGroup(name="Các sở khối kinh tế", units=[finance, trade]))
+    db.session.commit()
+    browser_login(page, create_user(role="secretary"))
+    page.goto("/meetings/new")
+    page.fill("#title", "Họp bàn giải ngân vốn đầu tư công")
+    page.fill("#date", f"{day:%d/%m/%Y}")
+    page.fill("#start", "14:00")
+    page.fill("#end", "16:00")
+    page.select_option("#chair_id", str(booking.leader.id))
+    page.fill("#attendee_unit_ids-search", "khoi kinh te")
+    page.click(".lookup[data-name=attendee_unit_ids] .suggestions li:has-text('Nhóm: Các sở khối kinh tế')")
+    chips = page.locator("#attendee_unit_ids-chips li")
+    assert chips.count() == 2
+    page.click("#save")
+    page.wait_for_url(re.compile(r"/meetings/\d+$"))
+    db.session.rollback()
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    assert {a.unit_id for a in meeting.attendees} == {finance.id, trade.id}

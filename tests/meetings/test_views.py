@@ -412,3 +412,19 @@ def test_a_moved_meeting_lists_its_changes_in_the_forms_order(db, client, login_
     history_html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True).split('<ul class="changes">')[1]
     labels = re.findall(r"<li>([^:<]+):", history_html.split("</ul>")[0])
     assert labels == ["Lý do", "Bắt đầu", "Kết thúc", "Buổi"]
+
+
+def test_editing_a_meeting_to_a_day_its_bridge_points_no_longer_exist_warns_naming_them(
+        db, booking, secretary, create_unit, day):
+    from meetingsvc.meetings import services
+    from meetingsvc.meetings.conflicts import WarningsNotAccepted
+    from meetingsvc.online.models import BridgePoint
+
+    district = create_unit(name="Huyện Mê Linh", kind="district", valid_to=day + timedelta(days=3))
+    meeting = services.create_meeting(booking(mode="online"), secretary)
+    db.session.add(BridgePoint(meeting_id=meeting.id, unit_id=district.id))
+    db.session.commit()
+    later = day + timedelta(days=7)
+    with pytest.raises(WarningsNotAccepted) as pending:
+        services.update_meeting(meeting, {"date": later.isoformat()}, secretary)
+    assert any(i.code == "unit_not_valid" and "Huyện Mê Linh" in i.message for i in pending.value.issues)
