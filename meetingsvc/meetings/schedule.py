@@ -242,20 +242,31 @@ UNIT_FILTER_GROUPS = (
 )
 
 
-def filter_choices(monday: date | None = None, selected_unit_id: int | None = None):
+def filter_choices(monday: date | None = None, selected_unit_id: int | None = None, *,
+                   selected_leader_id: int | None = None, selected_room_id: int | None = None):
     """Leaders, rooms and units for the filter menus.
 
+    Leaders and rooms: the active ones, and those the week's meetings have although deactivated since (a past
+    week still filters by the leader who chaired it), and the one chosen.
     Units: [(group label, units)], those that exist at some time in the week (Unit.valid_from / valid_to), grouped
     by kind (departments first, see UNIT_FILTER_GROUPS), sorted by name without regard to accents; the unit chosen
     stays in the list.
     """
-    leaders = db.session.scalars(
-        sa.select(Person).where(Person.is_leader.is_(True), Person.is_active.is_(True))
-        .order_by(Person.leader_rank.is_(None), Person.leader_rank, Person.full_name)
-    ).all()
-    rooms = db.session.scalars(sa.select(Room).where(Room.is_active.is_(True)).order_by(Room.name)).all()
     monday = monday or week_start(local_today())
     sunday = monday + timedelta(days=6)
+    week_from, week_to = local_day_bounds(monday, sunday)
+    in_week_meetings = sa.select(Meeting.id).where(Meeting.start_at < week_to, Meeting.end_at > week_from)
+    week_leaders = sa.union(
+        sa.select(Meeting.chair_id).where(Meeting.id.in_(in_week_meetings)),
+        sa.select(MeetingLeader.person_id).where(MeetingLeader.meeting_id.in_(in_week_meetings)))
+    leaders = db.session.scalars(
+        sa.select(Person).where(Person.is_leader.is_(True), sa.or_(
+            Person.is_active.is_(True), Person.id.in_(week_leaders), Person.id == (selected_leader_id or -1)))
+        .order_by(Person.leader_rank.is_(None), Person.leader_rank, Person.full_name)
+    ).all()
+    rooms = db.session.scalars(sa.select(Room).where(sa.or_(
+        Room.is_active.is_(True), Room.id.in_(sa.select(Meeting.room_id).where(Meeting.id.in_(in_week_meetings))),
+        Room.id == (selected_room_id or -1))).order_by(Room.name)).all()
     in_week = sa.and_(Unit.is_active.is_(True), sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= sunday),
                       sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= monday))
     if selected_unit_id:

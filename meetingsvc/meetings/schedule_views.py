@@ -60,7 +60,8 @@ def week():
                                revision_number=revision_number)
     if version == "published" and revision_number is not None and view.revision is None:
         abort(404)
-    leaders, rooms, units = schedule.filter_choices(monday, filters.unit_id)
+    leaders, rooms, units = schedule.filter_choices(monday, filters.unit_id, selected_leader_id=filters.leader_id,
+                                                    selected_room_id=filters.room_id)
     base = {"week": schedule.iso_week(monday), "leader": filters.leader_id, "room": filters.room_id,
             "unit": filters.unit_id, "version": version}
 

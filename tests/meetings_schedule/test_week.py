@@ -114,6 +114,23 @@ def test_filters_by_leader_room_and_unit(client, login_as, create_meeting, creat
     assert shown("") == {chaired.id, attended.id, in_room.id, prepared.id, invited.id, unrelated.id}
 
 
+def test_a_past_week_filters_by_the_leader_and_room_it_had_though_deactivated_since(
+        client, login_as, create_meeting, create_leader, create_room, monday):
+    from meetingsvc.extensions import db
+
+    former, gone_room = create_leader(full_name="Đặng Văn Tùng"), create_room(name="Phòng họp cũ")
+    idle = create_leader(full_name="Lê Văn Nghỉ")  # deactivated, no meeting that week: not offered
+    create_meeting(title="Giao ban cũ", day=monday, chair_id=former.id, room_id=gone_room.id)
+    former.is_active = gone_room.is_active = idle.is_active = False
+    db.session.commit()
+    login_as("viewer")
+    html = client.get(f"/meetings/week?date={monday.isoformat()}&leader={former.id}").get_data(as_text=True)
+    assert re.search(rf'<option value="{former.id}" selected>[^<]*Đặng Văn Tùng \(không còn hoạt động\)', html)
+    assert f'<option value="{gone_room.id}" >Phòng họp cũ (không còn hoạt động)' in html
+    assert "Lê Văn Nghỉ" not in html
+    assert len(_entries_by_day(html)[monday.isoformat()]) == 1
+
+
 def test_classified_meeting_shows_only_a_busy_slot_to_a_user_not_cleared(client, login_as, create_meeting,
                                                                          create_leader, create_unit, create_room,
                                                                          create_user, monday):
