@@ -74,10 +74,19 @@ def read_day_error(day: date) -> str | None:
              last=READ_LAST_DAY.strftime("%d/%m/%Y"))
 
 
+# Control characters nobody types (tabs and line breaks aside): no column of PostgreSQL stores NUL, and calendar
+# clients, spreadsheets and printers choke on the others (a title of "\x0b" would be an empty line in a feed).
+_CONTROL = {chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+
+
 def text_error(value: str) -> str | None:
-    """What is wrong with typed text that no column can store (PostgreSQL refuses the NUL character)."""
+    """What is wrong with typed text that should never be stored: a NUL or another control character."""
     if "\x00" in value:
         return _("The text contains a NUL character (\\x00); remove it.")
+    bad = next((c for c in value if c in _CONTROL), None)
+    if bad is not None:
+        return _("The text contains a control character (U+%(code)s) that cannot be shown; remove it.",
+                 code=f"{ord(bad):04X}")
     return None
 
 

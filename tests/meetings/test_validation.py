@@ -112,6 +112,21 @@ def test_a_nul_character_in_any_text_is_refused_naming_the_field(db, booking, se
     assert field in fields and "NUL" in fields[field]
 
 
+@pytest.mark.parametrize("field, text", [("title", "Ctl\x0btitle"), ("location", "\x01\x02"), ("agenda", "\x0b"),
+                                         ("notes", "a\x7fb"), ("counterpart", "Đoàn\x1b")])
+def test_a_control_character_in_any_text_is_refused_naming_the_field(db, booking, secretary, field, text):
+    fields = _refused(db, booking(**{field: text}), secretary)
+    assert field in fields and "U+" in fields[field]
+
+
+def test_tabs_and_line_breaks_are_text(db, booking, secretary):
+    from meetingsvc.meetings import services
+
+    meeting = services.create_meeting(booking(agenda="1. Báo cáo\r\n\t2. Thảo luận\n"), secretary,
+                                      accept_warnings=True)
+    assert meeting.agenda.startswith("1. Báo cáo")
+
+
 @pytest.mark.parametrize("overrides,field", [
     ({"date": "9999-12-31"}, "date"),
     ({"date": "0001-01-01"}, "date"),
