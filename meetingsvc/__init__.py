@@ -5,6 +5,7 @@ import os
 
 from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from meetingsvc import config as config_module
 from meetingsvc.extensions import babel, csrf, db, login_manager, migrate
@@ -47,10 +48,19 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
+    # Every <int:…> in a URL names a row: a number no INTEGER id can be is a 404 like any unknown id, before
+    # any query (SQLite would overflow, PostgreSQL refuse it).
+    app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)
     _register_access_rules(app)
     _register_cli(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def ready_to_serve(app: Flask) -> Flask:
@@ -98,7 +108,7 @@ def _register_access_rules(app: Flask) -> None:
 
             # The same shape as every other API error (the OpenAPI Error schema): the status and a message.
             return jsonify(error=401, message=gettext("Sign in or send an API token (Authorization: Bearer …).")), 401
-        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
     @app.before_request
     def _require_login():

@@ -39,7 +39,7 @@ _FEED = {
     "type": "object",
     "properties": {
         "kind": {"type": "string", "enum": ["public", "mine", "all", "leader", "room", "unit"]},
-        "subject_id": {"type": ["integer", "null"], "description": "the leader (person), room or unit"},
+        "subject_id": {"type": "integer", "nullable": True, "description": "the leader (person), room or unit"},
         "name": {"type": "string", "description": "the calendar's name (X-WR-CALNAME)"},
         "url": {"type": "string", "format": "uri"},
         "webcal_url": {"type": "string"},
@@ -49,7 +49,7 @@ _LISTING = {
     "type": "object",
     "properties": {
         "has_token": {"type": "boolean", "description": "false: only the public feed until links are created"},
-        "unit_url_template": {"type": ["string", "null"], "description": "replace {unit_id} for any unit's feed"},
+        "unit_url_template": {"type": "string", "nullable": True, "description": "replace {unit_id} for any unit's feed"},
         "feeds": {"type": "array", "items": {"$ref": "#/components/schemas/Feed"}},
     },
 }

@@ -37,3 +37,16 @@ def test_the_proxy_headers_are_trusted_only_when_told_there_is_a_proxy(database_
     response = app.test_client().get("/_where", headers={
         "X-Forwarded-Proto": "https", "X-Forwarded-Host": "meet.hanoi.gov.vn", "X-Forwarded-For": "203.0.113.9"})
     assert response.get_data(as_text=True) == f"{root} {address}"
+
+
+def test_an_id_no_database_can_hold_is_a_404_on_every_page(client, login_as):
+    login_as("admin")
+    for url in ("/meetings/99999999999", "/directory/people/99999999999", "/directory/units/99999999999",
+                "/directory/rooms/99999999999", "/users/99999999999", "/online/meetings/99999999999",
+                "/api/v1/meetings/99999999999"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/meetings/2147483647").status_code == 404  # the largest id: just not there
+
+
+def test_the_sign_in_link_keeps_the_page_without_a_stray_question_mark(client):
+    assert client.get("/meetings/week").headers["Location"].endswith("next=/meetings/week")
