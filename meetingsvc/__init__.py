@@ -48,8 +48,8 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
-    # Every <int:…> in a URL names a row: a number no INTEGER id can be is a 404 like any unknown id, before
-    # any query (SQLite would overflow, PostgreSQL refuse it).
+    # Every <int:…> in a URL names a row: a number no INTEGER id can be is a 404 like any unknown id (SQLite
+    # would overflow on it, PostgreSQL refuse it).
     app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)
     _register_access_rules(app)
@@ -58,9 +58,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 class DatabaseIdConverter(IntegerConverter):
-    def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
+    """<int:…> that reads a number no INTEGER id can be as 0, which no row has: the view answers its ordinary
+    404 (refusing the match instead would make Werkzeug answer 405 for the other methods of the URL)."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= 2**31 - 1 else 0
 
 
 def ready_to_serve(app: Flask) -> Flask:
