@@ -22,7 +22,7 @@ from meetingsvc.core.i18n import format_day, format_hm, format_number
 from meetingsvc.core.time import to_local
 from meetingsvc.directory.models import Person, Room
 from meetingsvc.extensions import db
-from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader
+from meetingsvc.meetings.models import ACTIVE_STATUSES, FREEING_STATUSES, Meeting, invites, led_by
 from meetingsvc.meetings.visibility import present
 
 # Meetings are at most MAX_MEETING_HOURS long, so one that overlaps a slot starts at most that long before
@@ -130,7 +130,7 @@ def _labels(meetings) -> str:
 def _overlapping(start_at, end_at, exclude_ids):
     max_hours = current_app.config.get("MAX_MEETING_HOURS", 120)
     query = sa.select(Meeting).where(
-        Meeting.status.in_(ACTIVE_STATUSES),
+        Meeting.status.not_in(FREEING_STATUSES),
         Meeting.start_at < end_at,
         Meeting.start_at > start_at - timedelta(hours=max_hours),
         Meeting.end_at > start_at,
@@ -162,10 +162,8 @@ def co_chair_clashes(c: Candidate) -> list[tuple[int, Meeting]]:
     ids = c.chairing_ids()
     if not ids or not c.holds_slot:
         return []
-    co_chaired = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id.in_(ids),
-                                                           MeetingLeader.role == "co_chair")
     others = db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(
-        sa.or_(Meeting.chair_id.in_(ids), Meeting.id.in_(co_chaired)))).all()
+        sa.or_(Meeting.chair_id.in_(ids), led_by(ids, "co_chair")))).all()
     found = []
     for other in others:
         theirs = {link.person_id for link in other.leaders if link.role == "co_chair"}
@@ -217,11 +215,9 @@ def _busy_people(c: Candidate, user) -> list[Issue]:
     people = set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set())
     if not people or not c.holds_slot:
         return []
-    led = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id.in_(people))
-    invited = sa.select(Attendee.meeting_id).where(Attendee.person_id.in_(people))
     others = db.session.scalars(
         _overlapping(c.start_at, c.end_at, c.exclude_ids).where(
-            sa.or_(Meeting.chair_id.in_(people), Meeting.id.in_(led), Meeting.id.in_(invited))
+            sa.or_(Meeting.chair_id.in_(people), led_by(people), invites(person_ids=people))
         )
     ).all()
     chairing = c.chairing_ids()

@@ -52,6 +52,9 @@ STATUSES = {
 }
 # Statuses that hold a room and a chair; cancelled and postponed meetings free their slot.
 ACTIVE_STATUSES = ("draft", "scheduled", "held")
+# The others. Queries write "status NOT IN (these)": with "status IN (active)" SQLite, before ANALYZE has run,
+# picks the status index and reads every meeting instead of the time range.
+FREEING_STATUSES = tuple(s for s in STATUSES if s not in ACTIVE_STATUSES)
 
 MODES = {"in_person": _l("In person"), "online": _l("Online"), "hybrid": _l("Hybrid")}
 
@@ -251,6 +254,26 @@ class Meeting(db.Model):
         if self.chair_id:
             ids.add(self.chair_id)
         return ids
+
+
+def led_by(person_ids, role: str | None = None):
+    """EXISTS: one of these people is on the meeting as co-chair or attending leader (only `role` if given).
+
+    Correlated on purpose: a query bounded in time then probes its few meetings by primary key, where
+    "id IN (their meetings)" reads every meeting these leaders ever had (it grew with the history).
+    """
+    condition = sa.exists().where(MeetingLeader.meeting_id == Meeting.id, MeetingLeader.person_id.in_(person_ids))
+    return condition.where(MeetingLeader.role == role) if role else condition
+
+
+def invites(*, person_ids=None, unit_ids=None):
+    """EXISTS: the meeting invites one of these people (or units); correlated for the reason led_by gives."""
+    condition = sa.exists().where(Attendee.meeting_id == Meeting.id)
+    if person_ids is not None:
+        condition = condition.where(Attendee.person_id.in_(person_ids))
+    if unit_ids is not None:
+        condition = condition.where(Attendee.unit_id.in_(unit_ids))
+    return condition
 
 
 class ScheduleRevision(db.Model):

@@ -33,7 +33,15 @@ from meetingsvc.core.time import (
 )
 from meetingsvc.directory.models import Person, Room, Unit
 from meetingsvc.extensions import db
-from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader, ScheduleRevision
+from meetingsvc.meetings.models import (
+    ACTIVE_STATUSES,
+    Attendee,
+    Meeting,
+    MeetingLeader,
+    ScheduleRevision,
+    invites,
+    led_by,
+)
 from meetingsvc.meetings.validation import read_day_error
 from meetingsvc.meetings.visibility import MaskedMeeting, present
 
@@ -105,13 +113,11 @@ class WeekFilters:
 
 
 def _leader_clause(person_id):
-    led = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == person_id)
-    return sa.or_(Meeting.chair_id == person_id, Meeting.id.in_(led))
+    return sa.or_(Meeting.chair_id == person_id, led_by([person_id]))
 
 
 def _unit_clause(unit_id):
-    invited = sa.select(Attendee.meeting_id).where(Attendee.unit_id == unit_id)
-    return sa.or_(Meeting.preparing_unit_id == unit_id, Meeting.id.in_(invited))
+    return sa.or_(Meeting.preparing_unit_id == unit_id, invites(unit_ids=[unit_id]))
 
 
 def overlapping(start: datetime, end: datetime):

@@ -21,7 +21,15 @@ from meetingsvc.directory.models import Person, Unit
 from meetingsvc.extensions import db
 from meetingsvc.meetings import conflicts
 from meetingsvc.meetings.conflicts import Candidate, WarningsNotAccepted
-from meetingsvc.meetings.models import ACTIVE_STATUSES, Attendee, Meeting, MeetingLeader, MeetingSeries
+from meetingsvc.meetings.models import (
+    ACTIVE_STATUSES,
+    STATUSES,
+    Attendee,
+    Meeting,
+    MeetingLeader,
+    MeetingSeries,
+    led_by,
+)
 from meetingsvc.meetings.recurrence import occurrence_starts
 from meetingsvc.meetings.validation import (
     EDITABLE_STATUSES,
@@ -53,13 +61,13 @@ def meetings_between(start_at, end_at, *, person_id=None, room_id=None, statuses
         .order_by(Meeting.start_at, Meeting.id)
         .options(selectinload(Meeting.leaders), selectinload(Meeting.attendees))
     )
-    if statuses:
-        query = query.where(Meeting.status.in_(statuses))
+    left_out = [status for status in STATUSES if status not in statuses] if statuses else []
+    if left_out:
+        query = query.where(Meeting.status.not_in(left_out))  # NOT IN: see FREEING_STATUSES
     if room_id is not None:
         query = query.where(Meeting.room_id == room_id)
     if person_id is not None:
-        led = sa.select(MeetingLeader.meeting_id).where(MeetingLeader.person_id == person_id)
-        query = query.where(sa.or_(Meeting.chair_id == person_id, Meeting.id.in_(led)))
+        query = query.where(sa.or_(Meeting.chair_id == person_id, led_by([person_id])))
     return db.session.scalars(query).unique().all()
 
 
