@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, selectinload
 
 from meetingsvc.config import DEFAULT_DURATION_CAPS_HOURS
 from meetingsvc.core import workdays
@@ -140,19 +140,28 @@ def _overlapping(start_at, end_at, exclude_ids):
     return query
 
 
-def room_clashes(c: Candidate) -> list[Meeting]:
-    if not c.room_id or not c.holds_slot:
+def nearby(c: Candidate) -> list[Meeting]:
+    """Active meetings overlapping the booking that share its room or any of its people, with their leaders and
+    attendees: one query serves every check below (a booking costs the same few statements at any size)."""
+    people = set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set())
+    terms = [Meeting.room_id == c.room_id] if c.room_id else []
+    if people:
+        terms += [Meeting.chair_id.in_(people), led_by(people), invites(person_ids=people)]
+    if not terms or not c.holds_slot:
         return []
-    return db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(Meeting.room_id == c.room_id)).all()
+    return db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(sa.or_(*terms)).options(
+        selectinload(Meeting.leaders), selectinload(Meeting.attendees))).all()
 
 
-def chair_clashes(c: Candidate) -> list[Meeting]:
-    if not c.chair_id or not c.holds_slot:
-        return []
-    return db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(Meeting.chair_id == c.chair_id)).all()
+def room_clashes(c: Candidate, others: list[Meeting]) -> list[Meeting]:
+    return [m for m in others if c.room_id and m.room_id == c.room_id] if c.holds_slot else []
 
 
-def co_chair_clashes(c: Candidate) -> list[tuple[int, Meeting]]:
+def chair_clashes(c: Candidate, others: list[Meeting]) -> list[Meeting]:
+    return [m for m in others if c.chair_id and m.chair_id == c.chair_id] if c.holds_slot else []
+
+
+def co_chair_clashes(c: Candidate, others: list[Meeting]) -> list[tuple[int, Meeting]]:
     """(person id, other meeting) where a chair or co-chair of the booking chairs or co-chairs another
     overlapping active meeting, except chair against chair (chair_clashes, guarded by the database).
 
@@ -162,8 +171,6 @@ def co_chair_clashes(c: Candidate) -> list[tuple[int, Meeting]]:
     ids = c.chairing_ids()
     if not ids or not c.holds_slot:
         return []
-    others = db.session.scalars(_overlapping(c.start_at, c.end_at, c.exclude_ids).where(
-        sa.or_(Meeting.chair_id.in_(ids), led_by(ids, "co_chair")))).all()
     found = []
     for other in others:
         theirs = {link.person_id for link in other.leaders if link.role == "co_chair"}
@@ -176,23 +183,25 @@ def co_chair_clashes(c: Candidate) -> list[tuple[int, Meeting]]:
     return found
 
 
-def refusals(c: Candidate, user) -> list[Issue]:
-    """The room booked, or a chair or co-chair chairing or co-chairing elsewhere at an overlapping time."""
+def refusals(c: Candidate, user, others: list[Meeting] | None = None) -> list[Issue]:
+    """The room booked, or a chair or co-chair chairing or co-chairing elsewhere at an overlapping time.
+    `others`: nearby(c) when the caller has it."""
+    others = nearby(c) if others is None else others
     issues = []
-    rooms = room_clashes(c)
+    rooms = room_clashes(c, others)
     if rooms:
         room = db.session.get(Room, c.room_id)
         shown = [present(m, user) for m in rooms]
         issues.append(Issue("room_booked", _("%(room)s is already booked at that time by %(meetings)s.",
                                              room=room.name, meetings=_labels(shown)), shown, "room_id"))
-    chaired = chair_clashes(c)
+    chaired = chair_clashes(c, others)
     if chaired:
         chair = db.session.get(Person, c.chair_id)
         shown = [present(m, user) for m in chaired]
         issues.append(Issue("chair_busy", _("%(person)s already chairs %(meetings)s at that time.",
                                             person=chair.label, meetings=_labels(shown)), shown, "chair_id"))
     by_person: dict[int, list] = {}
-    for person_id, other in co_chair_clashes(c):
+    for person_id, other in co_chair_clashes(c, others):
         by_person.setdefault(person_id, []).append(other)
     if by_person:
         names = {p.id: p.label for p in db.session.scalars(sa.select(Person).where(Person.id.in_(by_person)))}
@@ -205,7 +214,7 @@ def refusals(c: Candidate, user) -> list[Issue]:
     return issues
 
 
-def _busy_people(c: Candidate, user) -> list[Issue]:
+def _busy_people(c: Candidate, user, others: list[Meeting]) -> list[Issue]:
     """People of the booking expected elsewhere at the same time.
 
     Chairing against chairing is a refusal (refusals), not repeated here. Of a meeting the user may not see,
@@ -215,14 +224,12 @@ def _busy_people(c: Candidate, user) -> list[Issue]:
     people = set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set())
     if not people or not c.holds_slot:
         return []
-    others = db.session.scalars(
-        _overlapping(c.start_at, c.end_at, c.exclude_ids).where(
-            sa.or_(Meeting.chair_id.in_(people), led_by(people), invites(person_ids=people))
-        )
-    ).all()
     chairing = c.chairing_ids()
     by_person: dict[int, list] = {}
     for other in others:
+        involved = people & other.involved_person_ids()
+        if not involved:
+            continue  # there for its room
         leaders = {link.person_id for link in other.leaders}
         their_chairs = {link.person_id for link in other.leaders if link.role == "co_chair"}
         if other.chair_id:
@@ -230,7 +237,7 @@ def _busy_people(c: Candidate, user) -> list[Issue]:
             their_chairs.add(other.chair_id)
         shown = present(other, user)
         masked = getattr(shown, "is_masked", False)
-        for person_id in sorted(people & other.involved_person_ids()):
+        for person_id in sorted(involved):
             if person_id in chairing and person_id in their_chairs:
                 continue  # already a refusal
             if masked and person_id not in leaders:
@@ -345,10 +352,11 @@ def _duration(c: Candidate) -> list[Issue]:
                                 "this one lasts %(hours)s.", cap=cap_text, hours=hours_text), [], "end")]
 
 
-def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | None = None) -> list[Issue]:
+def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | None = None,
+             others: list[Meeting] | None = None) -> list[Issue]:
     """Issues the secretary may accept. Time rules (past, lead time, day off) only when the time is new."""
     now = now or utcnow()
-    issues = _busy_people(c, user) + _capacity(c)
+    issues = _busy_people(c, user, nearby(c) if others is None else others) + _capacity(c)
     if time_changed:
         if c.start_at < now:
             issues.append(Issue("past", _("The meeting starts in the past."), [], "date"))
@@ -357,7 +365,8 @@ def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | N
 
 
 def check(c: Candidate, user, *, time_changed: bool = True) -> tuple[list[Issue], list[Issue]]:
-    return refusals(c, user), warnings(c, user, time_changed=time_changed)
+    others = nearby(c)
+    return refusals(c, user, others), warnings(c, user, time_changed=time_changed, others=others)
 
 
 class WarningsNotAccepted(Exception):

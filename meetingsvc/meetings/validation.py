@@ -356,13 +356,23 @@ def _text(data, key, errors, required=False) -> str:
     return value
 
 
-def _existing(model, ids: list[int], field: str, errors: dict, *, kept=frozenset(), check=None) -> list:
+def _load(model, ids) -> dict:
+    """{id: row} of `ids` in one query (the chair, co-chairs, leaders and attendees are all people)."""
+    ids = sorted({i for i in ids if i is not None})
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids))
+                                                      .options(lazyload("*")))}
+
+
+def _existing(model, ids: list[int], field: str, errors: dict, *, kept=frozenset(), check=None,
+              loaded: dict | None = None) -> list:
     """The rows of `ids`, or an error on `field`: unknown ids, or newly chosen rows that are deactivated or fail
-    `check` (rows of `kept`, already on the meeting, stay as they are: an edit never drops nor refuses them)."""
+    `check` (rows of `kept`, already on the meeting, stay as they are: an edit never drops nor refuses them).
+    `loaded`: {id: row} from _load, when the caller has them."""
     if not ids:
         return []
-    rows = {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids))
-                                                      .options(lazyload("*")))}
+    rows = _load(model, ids) if loaded is None else loaded
     missing = [i for i in ids if i not in rows]
     if missing:
         errors[field] = _("Unknown: %(ids)s.", ids=some_ids(missing))
@@ -530,22 +540,26 @@ def clean(data: dict, *, current: dict | None = None) -> dict:
     labels: dict[tuple[str, int], str] = {}
     kept = already_on(current)
     day = to_local(start_at).date() if start_at else None
-    chair = _existing(Person, [chair_id] if chair_id else [], "chair_id", errors, kept=kept["Person"])
+    _invite_groups(data.get("attendee_group_ids"), day, lists, errors)
+    loaded = {Person: _load(Person, [chair_id, *lists["co_chair_ids"], *lists["attending_leader_ids"],
+                                     *lists["attendee_person_ids"]]),
+              Unit: _load(Unit, [unit_id, *lists["attendee_unit_ids"]])}
+    chair = _existing(Person, [chair_id] if chair_id else [], "chair_id", errors, kept=kept["Person"],
+                      loaded=loaded[Person])
     out["chair_id"] = chair[0].id if chair else None
     rooms = _existing(Room, [room_id] if room_id else [], "room_id", errors, kept=kept["Room"], check=_unbookable)
     out["room_id"] = rooms[0].id if rooms else None
     out["room"] = rooms[0] if rooms else None
     units = _existing(Unit, [unit_id] if unit_id else [], "preparing_unit_id", errors, kept=kept["Unit"],
-                      check=_units_check(day))
+                      check=_units_check(day), loaded=loaded[Unit])
     out["preparing_unit_id"] = units[0].id if units else None
     for row in chair + rooms + units:
         labels[(type(row).__name__, row.id)] = label_of(row)
     all_units = list(units)
-    _invite_groups(data.get("attendee_group_ids"), day, lists, errors)
     for key in ID_LISTS:
         model = Unit if key == "attendee_unit_ids" else Person
         rows = _existing(model, lists[key], key, errors, kept=kept[model.__name__],
-                         check=_units_check(day) if model is Unit else None)
+                         check=_units_check(day) if model is Unit else None, loaded=loaded[model])
         out[key] = [row.id for row in rows]
         labels.update({(type(row).__name__, row.id): label_of(row) for row in rows})
         if model is Unit:
