@@ -828,16 +828,19 @@ _UNNEST_UPDATE = sa.text(
 
 def _set_actuals(meeting_id: int, changed: list[dict]) -> None:
     """Write many actual figures at once. PostgreSQL: one statement over two arrays (hundreds of single
-    UPDATEs cost a round trip and an execution each); SQLite, in-process: one cached statement, executemany."""
+    UPDATEs cost a round trip and an execution each); SQLite, in-process: one cached statement, executemany.
+    Both are bounded to the meeting, and say so to the listener that keeps its updated_at (feeds.services)."""
+    touches = {"meeting_ids": [meeting_id]}
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(_UNNEST_UPDATE, {"ids": [c["id"] for c in changed],
                                             "values": [c["actual_participants"] for c in changed],
-                                            "meeting_id": meeting_id})
+                                            "meeting_id": meeting_id}, execution_options=touches)
         return
     table = BridgePoint.__table__
     db.session.execute(
-        table.update().where(table.c.id == sa.bindparam("point_id")).values(actual_participants=sa.bindparam("value")),
-        [{"point_id": c["id"], "value": c["actual_participants"]} for c in changed],
+        table.update().where(table.c.id == sa.bindparam("point_id"), table.c.meeting_id == meeting_id)
+        .values(actual_participants=sa.bindparam("value")),
+        [{"point_id": c["id"], "value": c["actual_participants"]} for c in changed], execution_options=touches,
     )
 
 
