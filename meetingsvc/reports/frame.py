@@ -51,10 +51,15 @@ def top_leaders():
 
 
 def leader_link(role: str, person_ids=None):
-    """EXISTS a leader of the meeting in `role` (co_chair, attend): one of person_ids, else a top leader."""
+    """The meeting has a leader in `role` (co_chair, attend): one of person_ids, else a top leader.
+
+    An uncorrelated IN, so the database builds the set of those meetings once per query (a hash; a handful of
+    leaders' links, found through the person_id index) and probes it per meeting. A correlated EXISTS ran a
+    subquery per meeting for each of the sixty places the figures use this (two thirds of a report's time).
+    """
     link = aliased(MeetingLeader)
-    return sa.exists().where(link.meeting_id == Meeting.id, link.role == role,
-                             link.person_id.in_(person_ids if person_ids is not None else top_leaders()))
+    return Meeting.id.in_(sa.select(link.meeting_id).where(
+        link.role == role, link.person_id.in_(person_ids if person_ids is not None else top_leaders())))
 
 
 def _date_part(value):
