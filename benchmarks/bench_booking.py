@@ -8,7 +8,7 @@ database's own no-overlap guards hold; a co-chair and an invited person on most 
 meetings are booked one by one through meetings.services.create_meeting (validation, room and chair
 refusal checks, every warning check, the insert with the database guard, the audit entry, the commit) and
 through the API (POST /api/v1/meetings with a Bearer token, in-process client). Medians, p95 and the
-growth from 1k to 100k are printed; docs/bench/booking.md records a run.
+growth from 1k to 100k are printed; docs/benchmarks.md records a run.
 """
 
 import os
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 SIZES = [int(s) for s in os.environ.get("BENCH_BOOKING_SIZES", "1000,10000,100000").split(",")]
 SAMPLES = int(os.environ.get("BENCH_BOOKING_SAMPLES", "200"))
-POSTGRES_URL = os.environ.get("MEETINGSVC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_URL = os.environ.get("MEETINGSVC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROOMS = 25
 LEADERS = 25
 PEOPLE = 300
