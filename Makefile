@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= demo-2026
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: install translations migrate demo run test test-sqlite test-postgres chromium js-deps bench lint clean
+.PHONY: install translations migrate demo run test test-sqlite test-postgres chromium js-deps bench wrk lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,18 @@ test-postgres: translations chromium js-deps
 
 test: test-sqlite test-postgres
 
-bench: translations
+bench: translations wrk
 	$(BIN)/python -m benchmarks
+
+# wrk drives the feeds benchmark's load (its Python fallback is client-bound); installed when missing and root.
+wrk:
+	@if command -v wrk >/dev/null; then exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's wrk for the feeds benchmark"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
+		echo "wrk could not be installed: the feeds benchmark uses its Python load generator"; \
+	else echo "wrk missing: the feeds benchmark uses its Python load generator"; fi
 
 lint: install
 	$(BIN)/ruff check .
