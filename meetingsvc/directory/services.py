@@ -720,6 +720,17 @@ def parse_equipment(raw) -> list[str]:
     return items
 
 
+
+def _refuse_taken_name(model, name: str, current, errors: dict, message) -> None:
+    """A name another row has (in any case): DuplicateError when it is the only problem, else one more field
+    error, said with the form's other errors rather than after they are fixed. `message(taken name)`."""
+    clash = db.session.scalar(sa.select(model).where(sa.func.lower(model.name) == name.lower()))
+    if clash is None or clash is current:
+        return
+    if not errors:
+        raise DuplicateError("name", message(clash.name))
+    errors["name"] = message(clash.name)
+
 def _apply_room(room: Room | None, data: dict, *, partial: bool) -> dict:
     errors, values = {}, {}
     keys = [k for k in ROOM_FIELDS if k in data] if partial else list(ROOM_FIELDS)
@@ -747,14 +758,9 @@ def _apply_room(room: Room | None, data: dict, *, partial: bool) -> dict:
         values["is_bookable"] = _clean_bool(data, "is_bookable", errors, default=True)
     if "is_active" in data:
         values["is_active"] = _clean_bool(data, "is_active", errors)
-    name = values.get("name")
-    if name and "name" not in errors:
-        clash = db.session.scalar(sa.select(Room).where(sa.func.lower(Room.name) == name.lower()))
-        if clash is not None and clash is not room:
-            message = _("A room named %(name)s already exists.", name=clash.name)
-            if not errors:
-                raise DuplicateError("name", message)
-            errors["name"] = message  # said with the other errors, not after they are fixed
+    if values.get("name") and "name" not in errors:
+        _refuse_taken_name(Room, values["name"], room, errors,
+                           lambda taken: _("A room named %(name)s already exists.", name=taken))
     if errors:
         raise ValidationError(errors)
     return values
@@ -879,12 +885,8 @@ def _apply_group(group: UnitGroup | None, data: dict) -> dict:
     if not ids and not errors:
         errors["unit_ids"] = _("Choose at least one unit (or a rule that finds some).")
     if values.get("name") and "name" not in errors:
-        clash = db.session.scalar(sa.select(UnitGroup).where(sa.func.lower(UnitGroup.name) == values["name"].lower()))
-        if clash is not None and clash is not group:
-            message = _("A group named %(name)s already exists.", name=clash.name)
-            if not errors:
-                raise DuplicateError("name", message)
-            errors["name"] = message  # said with the other errors, not after they are fixed
+        _refuse_taken_name(UnitGroup, values["name"], group, errors,
+                           lambda taken: _("A group named %(name)s already exists.", name=taken))
     if errors:
         raise ValidationError(errors)
     values["units"] = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids))))
