@@ -720,7 +720,6 @@ def parse_equipment(raw) -> list[str]:
     return items
 
 
-
 def _refuse_taken_name(model, name: str, current, errors: dict, message) -> None:
     """A name another row has (in any case): DuplicateError when it is the only problem, else one more field
     error, said with the form's other errors rather than after they are fixed. `message(taken name)`."""
@@ -730,6 +729,7 @@ def _refuse_taken_name(model, name: str, current, errors: dict, message) -> None
     if not errors:
         raise DuplicateError("name", message(clash.name))
     errors["name"] = message(clash.name)
+
 
 def _apply_room(room: Room | None, data: dict, *, partial: bool) -> dict:
     errors, values = {}, {}

@@ -68,6 +68,10 @@ class Candidate:
     def holds_slot(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    def people_ids(self) -> set[int]:
+        """Everyone the booking names: the chair, leaders (co-chairs and attending) and invited people."""
+        return set(self.leader_ids) | set(self.attendee_person_ids) | ({self.chair_id} if self.chair_id else set())
+
     def chairing_ids(self) -> set[int]:
         """The chair and the co-chairs: leaders who may not chair or co-chair anything else at that time."""
         return set(self.co_chair_ids) | ({self.chair_id} if self.chair_id else set())
@@ -143,7 +147,7 @@ def _overlapping(start_at, end_at, exclude_ids):
 def nearby(c: Candidate) -> list[Meeting]:
     """Active meetings overlapping the booking that share its room or any of its people, with their leaders and
     attendees: one query serves every check below (a booking costs the same few statements at any size)."""
-    people = set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set())
+    people = c.people_ids()
     terms = [Meeting.room_id == c.room_id] if c.room_id else []
     if people:
         terms += [Meeting.chair_id.in_(people), led_by(people), invites(person_ids=people)]
@@ -154,11 +158,11 @@ def nearby(c: Candidate) -> list[Meeting]:
 
 
 def room_clashes(c: Candidate, others: list[Meeting]) -> list[Meeting]:
-    return [m for m in others if c.room_id and m.room_id == c.room_id] if c.holds_slot else []
+    return [m for m in others if m.room_id == c.room_id] if c.room_id else []
 
 
 def chair_clashes(c: Candidate, others: list[Meeting]) -> list[Meeting]:
-    return [m for m in others if c.chair_id and m.chair_id == c.chair_id] if c.holds_slot else []
+    return [m for m in others if m.chair_id == c.chair_id] if c.chair_id else []
 
 
 def co_chair_clashes(c: Candidate, others: list[Meeting]) -> list[tuple[int, Meeting]]:
@@ -221,7 +225,7 @@ def _busy_people(c: Candidate, user, others: list[Meeting]) -> list[Issue]:
     only its leaders may be named (the busy slot shows them anyway): who else attends a classified meeting is
     part of its secret.
     """
-    people = set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set())
+    people = c.people_ids()
     if not people or not c.holds_slot:
         return []
     chairing = c.chairing_ids()
@@ -258,7 +262,7 @@ def _capacity(c: Candidate) -> list[Issue]:
         return []
     room = db.session.get(Room, c.room_id)  # already in the session from validation: no query
     # A whole unit invited counts as one person (it usually sends one representative).
-    invited = len(set(c.leader_ids) | set(c.attendee_person_ids) | ({c.chair_id} if c.chair_id else set()))
+    invited = len(c.people_ids())
     invited += len(set(c.attendee_unit_ids))
     if invited <= room.capacity:
         return []
@@ -352,11 +356,12 @@ def _duration(c: Candidate) -> list[Issue]:
                                 "this one lasts %(hours)s.", cap=cap_text, hours=hours_text), [], "end")]
 
 
-def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | None = None,
-             others: list[Meeting] | None = None) -> list[Issue]:
-    """Issues the secretary may accept. Time rules (past, lead time, day off) only when the time is new."""
+def warnings(c: Candidate, user, others: list[Meeting], *, time_changed: bool = True,
+             now: datetime | None = None) -> list[Issue]:
+    """Issues the secretary may accept (`others`: nearby(c)). Time rules (past, lead time, day off) only when
+    the time is new."""
     now = now or utcnow()
-    issues = _busy_people(c, user, nearby(c) if others is None else others) + _capacity(c)
+    issues = _busy_people(c, user, others) + _capacity(c)
     if time_changed:
         if c.start_at < now:
             issues.append(Issue("past", _("The meeting starts in the past."), [], "date"))
@@ -366,7 +371,7 @@ def warnings(c: Candidate, user, *, time_changed: bool = True, now: datetime | N
 
 def check(c: Candidate, user, *, time_changed: bool = True) -> tuple[list[Issue], list[Issue]]:
     others = nearby(c)
-    return refusals(c, user, others), warnings(c, user, time_changed=time_changed, others=others)
+    return refusals(c, user, others), warnings(c, user, others, time_changed=time_changed)
 
 
 class WarningsNotAccepted(Exception):
