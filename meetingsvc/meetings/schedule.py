@@ -10,6 +10,7 @@ Everything here is callable without HTTP; masking for the viewer happens with vi
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -143,6 +144,41 @@ def _place_label(location, room_name, building) -> str:
     return location or ""
 
 
+@cache
+def _snapshot_statements():
+    """The SELECT and FROM of the three column queries, built once per process: building them (aliases, labels,
+    joins) cost about as much as running them."""
+    chair, preparing = aliased(Person), aliased(Unit)
+    meetings = (
+        sa.select(Meeting.id, Meeting.start_at, Meeting.end_at, Meeting.day_part, Meeting.title, Meeting.agenda,
+                  Meeting.kind, Meeting.mode, Meeting.status, Meeting.status_reason, Meeting.classification,
+                  Meeting.location, Meeting.room_id, Meeting.chair_id, Meeting.preparing_unit_id,
+                  chair.title, chair.full_name, Room.name, Room.building, preparing.name)
+        .outerjoin(chair, chair.id == Meeting.chair_id)
+        .outerjoin(Room, Room.id == Meeting.room_id)
+        .outerjoin(preparing, preparing.id == Meeting.preparing_unit_id)
+        .order_by(Meeting.start_at, Meeting.id)
+    )
+    # Leaders and attendees come joined to the meetings under the same conditions, not as "meeting_id IN (the
+    # ids)": hundreds of ids make a statement that neither SQLAlchemy nor psycopg caches (its text changes with
+    # their number, and is too long for psycopg's cache). Aliased, so that the EXISTS of the leader and unit
+    # filters (led_by, invites) keep their own meeting_leaders and attendees instead of correlating to these.
+    link, attendee = aliased(MeetingLeader), aliased(Attendee)
+    leaders = (
+        sa.select(link.meeting_id, link.person_id, link.role, Person.title, Person.full_name)
+        .join(Meeting, Meeting.id == link.meeting_id)
+        .join(Person, Person.id == link.person_id)
+    )
+    attendees = (
+        sa.select(attendee.meeting_id, attendee.person_id, attendee.unit_id, Person.title, Person.full_name, Unit.name)
+        .join(Meeting, Meeting.id == attendee.meeting_id)
+        .outerjoin(Person, Person.id == attendee.person_id)
+        .outerjoin(Unit, Unit.id == attendee.unit_id)
+        .order_by(attendee.id)
+    )
+    return meetings, leaders, attendees
+
+
 def schedule_snapshots(start: datetime, end: datetime, *, filters: WeekFilters | None = None,
                        statuses=None) -> dict[int, dict]:
     """{meeting id: snapshot} for the meetings overlapping [start, end), ordered by start.
@@ -152,77 +188,57 @@ def schedule_snapshots(start: datetime, end: datetime, *, filters: WeekFilters |
     snapshot is what the schedule shows and what a publication stores.
     """
     filters = filters or WeekFilters()
-    chair, preparing = aliased(Person), aliased(Unit)
-    query = (
-        sa.select(Meeting.id, Meeting.start_at, Meeting.end_at, Meeting.day_part, Meeting.title, Meeting.agenda,
-                  Meeting.kind, Meeting.mode, Meeting.status, Meeting.status_reason, Meeting.classification,
-                  Meeting.location, Meeting.room_id, Meeting.chair_id, Meeting.preparing_unit_id,
-                  chair.title.label("chair_title"), chair.full_name.label("chair_name"),
-                  Room.name.label("room_name"), Room.building, preparing.name.label("preparing_name"))
-        .outerjoin(chair, chair.id == Meeting.chair_id)
-        .outerjoin(Room, Room.id == Meeting.room_id)
-        .outerjoin(preparing, preparing.id == Meeting.preparing_unit_id)
-        .where(overlapping(start, end))
-        .order_by(Meeting.start_at, Meeting.id)
-    )
+    conditions = [overlapping(start, end)]
     if filters.leader_id:
-        query = query.where(_leader_clause(filters.leader_id))
+        conditions.append(_leader_clause(filters.leader_id))
     if filters.room_id:
-        query = query.where(Meeting.room_id == filters.room_id)
+        conditions.append(Meeting.room_id == filters.room_id)
     if filters.unit_id:
-        query = query.where(_unit_clause(filters.unit_id))
+        conditions.append(_unit_clause(filters.unit_id))
+    meetings, leaders, attendees = _snapshot_statements()
     snapshots = {}
     # Plain Core execution on the session's connection: rows of columns need none of the ORM's loading machinery.
+    # Rows are unpacked as tuples: reading a Row's columns by name costs more than building the snapshot.
     connection = db.session.connection()
-    for row in connection.execute(query):
+    for (meeting_id, start_at, end_at, day_part, title, agenda, kind, mode, status, status_reason, classification,
+         location, room_id, chair_id, preparing_unit_id, chair_title, chair_name, room_name, building,
+         preparing_name) in connection.execute(meetings.where(*conditions)).all():
         # Statuses are filtered here, not in SQL: a condition on status tempts SQLite (without ANALYZE
         # statistics) to scan the status index over every meeting instead of the week's start_at range.
-        if statuses and row.status not in statuses:
+        if statuses and status not in statuses:
             continue
-        snapshots[row.id] = {
-            "start_at": row.start_at.isoformat(),
-            "end_at": row.end_at.isoformat(),
-            "day_part": row.day_part,
-            "title": row.title,
-            "agenda": row.agenda or "",
-            "kind": row.kind,
-            "mode": row.mode,
-            "status": row.status,
-            "status_reason": row.status_reason or "",
-            "classification": row.classification,
-            "location": _place_label(row.location, row.room_name, row.building),
-            "room_id": row.room_id,
-            "chair_id": row.chair_id,
-            "chair": _person_label(row.chair_title, row.chair_name) if row.chair_id else "",
+        snapshots[meeting_id] = {
+            "start_at": start_at.isoformat(),
+            "end_at": end_at.isoformat(),
+            "day_part": day_part,
+            "title": title,
+            "agenda": agenda or "",
+            "kind": kind,
+            "mode": mode,
+            "status": status,
+            "status_reason": status_reason or "",
+            "classification": classification,
+            "location": _place_label(location, room_name, building),
+            "room_id": room_id,
+            "chair_id": chair_id,
+            "chair": _person_label(chair_title, chair_name) if chair_id else "",
             "leaders": [],
             "attendees": [],
-            "preparing_unit_id": row.preparing_unit_id,
-            "preparing_unit": row.preparing_name or "",
+            "preparing_unit_id": preparing_unit_id,
+            "preparing_unit": preparing_name or "",
         }
     if not snapshots:
         return snapshots
-    ids = list(snapshots)
-    leaders = connection.execute(
-        sa.select(MeetingLeader.meeting_id, MeetingLeader.person_id, MeetingLeader.role, Person.title,
-                  Person.full_name)
-        .join(Person, Person.id == MeetingLeader.person_id)
-        .where(MeetingLeader.meeting_id.in_(ids))
-    )
-    for row in leaders:
-        snapshots[row.meeting_id]["leaders"].append([row.person_id, row.role, _person_label(row.title, row.full_name)])
+    for meeting_id, person_id, role, title, full_name in connection.execute(leaders.where(*conditions)).all():
+        if meeting_id in snapshots:  # not a meeting of a status left out above
+            snapshots[meeting_id]["leaders"].append([person_id, role, _person_label(title, full_name)])
     for data in snapshots.values():
         data["leaders"].sort()
-    attendees = connection.execute(
-        sa.select(Attendee.meeting_id, Attendee.person_id, Attendee.unit_id, Person.title, Person.full_name,
-                  Unit.name.label("unit_name"))
-        .outerjoin(Person, Person.id == Attendee.person_id)
-        .outerjoin(Unit, Unit.id == Attendee.unit_id)
-        .where(Attendee.meeting_id.in_(ids))
-        .order_by(Attendee.id)
-    )
-    for row in attendees:
-        label = _person_label(row.title, row.full_name) if row.person_id else row.unit_name
-        snapshots[row.meeting_id]["attendees"].append([row.person_id, row.unit_id, label])
+    for meeting_id, person_id, unit_id, title, full_name, unit_name in connection.execute(
+            attendees.where(*conditions)).all():
+        if meeting_id in snapshots:
+            label = _person_label(title, full_name) if person_id else unit_name
+            snapshots[meeting_id]["attendees"].append([person_id, unit_id, label])
     return snapshots
 
 

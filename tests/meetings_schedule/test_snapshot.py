@@ -34,3 +34,20 @@ def test_snapshots_match_the_models(create_meeting, create_leader, create_person
     assert entry.start_at == full.start_at and entry.location_label == "Phòng 305, Nhà B"
     assert sorted(p.label for p in entry.co_chairs) == sorted(p.label for p in full.co_chairs)
     assert entry.involved_person_ids() == full.involved_person_ids()
+
+
+def test_a_filtered_week_keeps_every_leader_and_attendee_of_the_meetings_it_finds(
+        create_meeting, create_leader, create_person, create_unit, monday):
+    from meetingsvc.meetings.schedule import WeekFilters
+
+    leader, co_chair, other = create_leader(), create_leader(), create_leader()
+    unit, guest = create_unit(), create_unit()
+    person = create_person()
+    found = create_meeting(day=monday, chair_id=other.id, co_chairs=[co_chair], attending=[leader],
+                           attendee_people=[person], attendee_units=[unit, guest])
+    create_meeting(day=monday + timedelta(days=1), attending=[other], attendee_units=[guest])
+    everything = schedule_snapshots(*week_bounds(monday))
+    # The leader and unit filters match on a meeting's leaders and attendees; the snapshot still lists all of them.
+    for filters in (WeekFilters(leader_id=leader.id), WeekFilters(unit_id=unit.id)):
+        assert schedule_snapshots(*week_bounds(monday), filters=filters) == {found.id: everything[found.id]}
+    assert len(everything[found.id]["leaders"]) == 2 and len(everything[found.id]["attendees"]) == 3
