@@ -167,6 +167,11 @@ class PostponeForm(FlaskForm):
     accept_warnings = BooleanField(_l("I have read the warnings and book anyway"))
 
 
+class RestoreForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"))
+    accept_warnings = BooleanField(_l("I have read the warnings and book anyway"))
+
+
 class DuplicateForm(FlaskForm):
     date = StringField(_l("New date"))
     accept_warnings = BooleanField(_l("I have read the warnings and book anyway"))

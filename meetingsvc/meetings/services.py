@@ -387,7 +387,7 @@ def cancel_series_from(meeting: Meeting, reason: str, user) -> list[Meeting]:
 def move_meeting(meeting: Meeting, new_start: datetime, new_end: datetime, user, *, reason: str = "",
                  accept_warnings: bool = False, action: str = "move") -> Meeting:
     """Give a meeting a new time; the old one stays in its history. A postponement needs a reason."""
-    reason = _reason(reason, required=action != "move")
+    reason = _reason(reason, required=action == "postpone")
     data = {"start_at": new_start, "end_at": new_end}
     if meeting.status not in ACTIVE_STATUSES:
         data["status"] = "scheduled"
@@ -474,10 +474,22 @@ def duplicate_meeting(meeting: Meeting, new_day: date, user, accept_warnings: bo
     data.update(status="scheduled", date=new_day.isoformat(),
                 end_date=(new_day + (end.date() - start.date())).isoformat(), invitation_sent_at=None)
     copy = create_meeting(data, user, accept_warnings=accept_warnings)
+    from meetingsvc.online.services import copy_online_setup  # online builds on meetings, not the reverse
+
+    copy_online_setup(meeting, copy, user)
     record("duplicate", meeting, user=user, summary=_("Copied to %(day)s as meeting %(id)s.",
                                                       day=format_day(new_day), id=copy.id))
     db.session.commit()
     return copy
+
+
+def restore_meeting(meeting: Meeting, reason, user, accept_warnings: bool = False) -> Meeting:
+    """Bring a cancelled (or postponed) meeting back at its time, with every booking check: its room or its chair
+    may have been booked since it freed them. The reason is optional; the cancellation stays in the history."""
+    if meeting.status not in ("cancelled", "postponed"):
+        raise ValidationError({"status": _("Only a cancelled or postponed meeting can be restored.")})
+    return move_meeting(meeting, meeting.start_at, meeting.end_at, user, reason=reason,
+                        accept_warnings=accept_warnings, action="restore")
 
 
 def units_on(day: date, query: str, *, limit: int) -> list[Unit]:

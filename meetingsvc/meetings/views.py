@@ -12,6 +12,7 @@ from flask_login import current_user
 from meetingsvc.core.audit import history
 from meetingsvc.core.auth import BOOKING_ROLES, can_see_meeting, roles_required
 from meetingsvc.core.errors import ConflictError, ValidationError
+from meetingsvc.core.i18n import format_day
 from meetingsvc.core.time import local_today, parse_day
 from meetingsvc.directory.models import Person
 from meetingsvc.extensions import db
@@ -23,6 +24,7 @@ from meetingsvc.meetings.forms import (
     MeetingForm,
     PostponeForm,
     ReasonForm,
+    RestoreForm,
     person_label,
     unit_label,
 )
@@ -82,7 +84,7 @@ def _history_labels() -> dict:
         "mode": _("Mode"), "is_urgent": _("Urgent"), "agenda": _("Meeting agenda"),
         "create": _("created the meeting"), "update": _("changed the meeting"), "cancel": _("cancelled the meeting"),
         "postpone": _("postponed the meeting"), "move": _("moved the meeting"),
-        "duplicate": _("copied the meeting"),
+        "duplicate": _("copied the meeting"), "restore": _("restored the meeting"),
     })
     return labels
 
@@ -216,6 +218,27 @@ def postpone(meeting_id):
     return render_template("meetings/postpone.html", form=form, meeting=meeting, refusal=refusal, warnings=warnings)
 
 
+@bp.route("/<int:meeting_id>/restore", methods=["GET", "POST"])
+@roles_required(*BOOKING_ROLES)
+def restore(meeting_id):
+    meeting = _bookable(meeting_id)
+    form = RestoreForm()
+    refusal = warnings = None
+    if form.validate_on_submit():
+        try:
+            services.restore_meeting(meeting, form.reason.data, current_user, accept_warnings=form.accept_warnings.data)
+        except ValidationError as exc:
+            form.reason.errors = list(exc.fields.values())
+        except ConflictError as exc:
+            refusal = exc
+        except WarningsNotAccepted as exc:
+            warnings = exc.issues
+        else:
+            flash(_("The meeting is restored."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/restore.html", form=form, meeting=meeting, refusal=refusal, warnings=warnings)
+
+
 @bp.route("/<int:meeting_id>/duplicate", methods=["GET", "POST"])
 @roles_required(*BOOKING_ROLES)
 def duplicate(meeting_id):
@@ -237,6 +260,12 @@ def duplicate(meeting_id):
             warnings = exc.issues
         else:
             flash(_("The meeting is copied."), "success")
+            from meetingsvc.online.services import points_left_out
+
+            left_out = points_left_out(meeting, day)
+            if left_out:
+                flash(_("Bridge points not copied, their units do not exist on %(day)s: %(names)s.",
+                        day=format_day(day), names=", ".join(left_out.values())), "warning")
             return redirect(url_for("meetings.detail", meeting_id=copy.id))
     return render_template("meetings/duplicate.html", form=form, meeting=meeting, refusal=refusal,
                            warnings=warnings)

@@ -635,6 +635,39 @@ def add_points_bulk(meeting: Meeting, *, kind=None, parent_id=None, group_id=Non
     return BulkResult(added=added, skipped=skipped)
 
 
+LINK_FIELDS = ("online_provider", "join_url", "online_meeting_code", "passcode", "dial_in", "is_relayed",
+               "origin_network")
+# What a copy of a bridge point keeps: the plan, not what happened (attendance, connection checks).
+COPIED_POINT_FIELDS = ("unit_id", "site_name", "is_host", "address", "contact_person_id", "contact_name",
+                       "contact_phone", "planned_participants", "sort_order")
+
+
+def copy_online_setup(source: Meeting, copy: Meeting, user=None) -> None:
+    """Give `copy` (a duplicate of `source` on another day) the source's online link and bridge points, those of
+    units that exist on the copy's day. Added to the session, not committed: the caller commits with its copy."""
+    link = {k: getattr(source, k) for k in LINK_FIELDS if getattr(source, k) != getattr(copy, k)}
+    for key, value in link.items():
+        setattr(copy, key, value)
+    if link:
+        record("online_link", copy, summary=_("Online link copied from meeting %(id)s", id=source.id), user=user,
+               after=_audit_link_values(link, source.passcode))
+    left_out = points_left_out(source, meeting_day(copy))
+    points = [BridgePoint(meeting_id=copy.id, **{k: getattr(p, k) for k in COPIED_POINT_FIELDS})
+              for p in source.bridge_points if p.id not in left_out]
+    if points:
+        db.session.add_all(points)
+        record("bridge_point_bulk_add", copy, user=user,
+               summary=_("%(n)s bridge points copied from meeting %(id)s", n=len(points), id=source.id),
+               after={"points": _names(p.label for p in source.bridge_points if p.id not in left_out)})
+
+
+def points_left_out(source: Meeting, day) -> dict[int, str]:
+    """{point id: label} of the source's bridge points whose unit does not exist on `day` (a copy leaves them out)."""
+    unit_ids = {p.unit_id for p in source.bridge_points if p.unit_id}
+    valid = set(db.session.scalars(sa.select(Unit.id).where(Unit.id.in_(unit_ids), _valid_on(day)))) if unit_ids else set()
+    return {p.id: p.label for p in source.bridge_points if p.unit_id and p.unit_id not in valid}
+
+
 def remove_points(meeting: Meeting, point_ids=None, *, remove_all=False, user=None) -> int:
     """Remove the given bridge points of the meeting (or all of them); returns how many were removed."""
     query = sa.select(BridgePoint).where(BridgePoint.meeting_id == meeting.id)

@@ -9,6 +9,7 @@ ACCESS = {
     "meetings.cancel": BOOKING,
     "meetings.postpone": BOOKING,
     "meetings.duplicate": BOOKING,
+    "meetings.restore": BOOKING,
     "meetings.lookup_people": BOOKING,
     "meetings.lookup_units": BOOKING,
     "meetings.availability": EVERYONE,

@@ -140,6 +140,46 @@ def test_duplicate_onto_the_same_slot_is_refused(db, booking, secretary, day):
     assert _count(db) == 1
 
 
+def test_restore_brings_a_cancelled_meeting_back_with_its_slot_and_keeps_the_cancellation_in_the_history(
+        db, booking, secretary):
+    meeting = services.create_meeting(booking(), secretary)
+    services.cancel_meeting(meeting, "Lãnh đạo bận đột xuất", secretary)
+    sequence = meeting.sequence
+    services.restore_meeting(meeting, "", secretary)
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    assert meeting.status == "scheduled" and meeting.status_reason == ""
+    assert meeting.sequence == sequence + 1  # subscribed calendars take it back
+    assert [e.action for e in history(meeting)][:2] == ["restore", "cancel"]
+    with pytest.raises(ConflictError):  # it holds its room again
+        services.create_meeting(booking(title="Họp khác cùng phòng"), secretary)
+
+
+def test_restore_into_a_slot_booked_since_is_refused_naming_that_meeting_and_changes_nothing(db, booking, secretary,
+                                                                                             create_room):
+    meeting = services.create_meeting(booking(), secretary)
+    services.cancel_meeting(meeting, "Hoãn vô thời hạn", secretary)
+    services.create_meeting(booking(title="Họp thay vào chỗ trống", room_id=create_room().id), secretary)
+    with pytest.raises(ConflictError) as refused:  # the chair chairs the other meeting now
+        services.restore_meeting(meeting, "Vẫn họp", secretary)
+    assert "Họp thay vào chỗ trống" in refused.value.message
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    assert meeting.status == "cancelled" and meeting.status_reason == "Hoãn vô thời hạn"
+    assert history(meeting)[0].action == "cancel"
+
+
+def test_only_a_cancelled_or_postponed_meeting_is_restored(db, booking, secretary):
+    from meetingsvc.core.errors import ValidationError
+
+    meeting = services.create_meeting(booking(), secretary)
+    with pytest.raises(ValidationError) as refused:
+        services.restore_meeting(meeting, "", secretary)
+    assert "status" in refused.value.fields
+    services.postpone_meeting(meeting, "Chờ báo cáo", secretary)
+    assert services.restore_meeting(meeting, "Đã có báo cáo", secretary).status == "scheduled"
+
+
 def test_the_database_guard_refuses_a_race_the_check_did_not_see(db, booking, secretary, create_meeting, day):
     """Simulates the losing request: its check ran before the winner committed, then it writes."""
     from meetingsvc.meetings.conflicts import Candidate

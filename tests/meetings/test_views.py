@@ -121,6 +121,24 @@ def test_postpone_to_a_new_time_through_the_page(db, client, login_as, booking, 
     assert bad.status_code == 200 and "has-error" in bad.get_data(as_text=True)
 
 
+def test_restore_a_cancelled_meeting_through_its_page(db, client, login_as, create_meeting, create_leader, day):
+    meeting = create_meeting(day=day, chair_id=create_leader().id)
+    login_as("secretary")
+    assert 'id="action-restore"' not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "Bão số 3"})
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert 'id="action-restore"' in page and 'id="action-cancel"' not in page
+    too_long = client.post(f"/meetings/{meeting.id}/restore", data={"reason": "x" * 5000})
+    assert too_long.status_code == 200 and "has-error" in too_long.get_data(as_text=True)
+    assert db.session.get(Meeting, meeting.id).status == "cancelled"
+    response = client.post(f"/meetings/{meeting.id}/restore", data={"reason": "Bão đã tan"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).status == "scheduled"
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "khôi phục cuộc họp" in page and "Bão đã tan" in page
+
+
 def test_duplicate_through_the_page(db, client, login_as, create_meeting, day):
     meeting = create_meeting(day=day)
     login_as("secretary")
@@ -380,7 +398,7 @@ def test_the_history_reads_every_action_including_the_online_domains(db, client,
     assert units[0].name in history_html  # the list is there, folded
 
 
-@pytest.mark.parametrize("suffix", ["", "/edit", "/cancel", "/postpone", "/duplicate"])
+@pytest.mark.parametrize("suffix", ["", "/edit", "/cancel", "/postpone", "/duplicate", "/restore"])
 def test_a_meeting_id_larger_than_any_row_is_404_not_an_error(db, client, login_as, suffix):
     login_as("secretary")
     assert client.get(f"/meetings/99999999999999999999{suffix}").status_code == 404

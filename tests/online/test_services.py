@@ -1,6 +1,6 @@
 """Bridge points, the link, totals and the counting rule, called without HTTP."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -601,3 +601,55 @@ def test_an_upload_of_many_points_is_one_short_history_entry(online_meeting, add
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "participants_uploaded")
                                .order_by(AuditEntry.id.desc())).first()
     assert (entry.before, entry.after) == ({"Phường 1": 20}, {"Phường 1": 21})
+
+
+# ---- copying a meeting --------------------------------------------------------------------------------------
+
+
+def test_a_copy_takes_the_link_and_the_planned_bridge_points_valid_on_its_day(online_meeting, city, create_unit,
+                                                                             create_user, create_leader):
+    from meetingsvc.core.time import to_local
+    from meetingsvc.meetings.services import duplicate_meeting
+
+    secretary = create_user(role="secretary")
+    meeting = online_meeting(chair_id=create_leader().id, join_url="https://meet.example.vn/j/123?pwd=bimat",
+                             online_provider="Zoom", passcode="bimat", online_meeting_code="123")
+    day = to_local(meeting.start_at).date()
+    merged_away = create_unit(code="QX", name="Quận sáp nhập", kind="district", parent_id=city["root"].id,
+                              valid_to=day)
+    host = BridgePoint(meeting_id=meeting.id, site_name="Hội trường UBND thành phố", is_host=True,
+                       planned_participants=80, actual_participants=75, connection_status="ok", sort_order=0)
+    points = [host] + [BridgePoint(meeting_id=meeting.id, unit_id=u.id, planned_participants=30, actual_participants=28,
+                                   connection_status="problem", connection_note="mất tiếng", sort_order=i)
+                       for i, u in enumerate([*city["districts"][:2], merged_away], start=1)]
+    db.session.add_all(points)
+    db.session.commit()
+
+    copy = duplicate_meeting(meeting, day + timedelta(days=7), secretary, accept_warnings=True)
+
+    assert (copy.join_url, copy.online_provider, copy.passcode, copy.online_meeting_code) == (
+        meeting.join_url, "Zoom", "bimat", "123")
+    copied = db.session.scalars(sa.select(BridgePoint).where(BridgePoint.meeting_id == copy.id)
+                                .order_by(BridgePoint.sort_order)).all()
+    assert [p.label for p in copied] == ["Hội trường UBND thành phố", "Quận Ba Đình", "Quận Hoàn Kiếm"]
+    assert [p.is_host for p in copied] == [True, False, False]
+    assert [p.planned_participants for p in copied] == [80, 30, 30]
+    # What happened at the first meeting is not the copy's: no attendance, no connection checks.
+    assert {(p.actual_participants, p.connection_status, p.connection_note) for p in copied} == {(None, "not_checked", "")}
+    assert services.points_left_out(meeting, day + timedelta(days=7)) == {points[3].id: "Quận sáp nhập"}
+    actions = {e.action: e for e in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_id == copy.id))}
+    assert {"create", "online_link", "bridge_point_bulk_add"} <= set(actions)
+    assert "bimat" not in str(actions["online_link"].after)  # the passcode stays out of the audit log
+    assert _count_points(meeting) == 4  # the source keeps its points
+
+
+def test_a_copy_of_an_in_person_meeting_gets_no_online_entries(create_meeting, create_user, create_leader):
+    from meetingsvc.core.time import to_local
+    from meetingsvc.meetings.services import duplicate_meeting
+
+    meeting = create_meeting(chair_id=create_leader().id)
+    copy = duplicate_meeting(meeting, to_local(meeting.start_at).date() + timedelta(days=7),
+                             create_user(role="secretary"), accept_warnings=True)
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_id == copy.id,
+                                                                   AuditEntry.object_type == "meetings")).all()
+    assert actions == ["create"] and _count_points(copy) == 0
