@@ -32,7 +32,7 @@ ACCOUNTS = [
     # login, role, clearance, display name
     ("admin", "admin", "tuyet_mat", "Quản trị hệ thống"),
     ("secretary", "secretary", "mat", "Chuyên viên Phòng Tổng hợp"),
-    ("technician", "technician", "internal", "Kỹ thuật viên Trung tâm Tin học – Công báo"),
+    ("technician", "technician", "mat", "Kỹ thuật viên Trung tâm Tin học – Công báo"),  # sets up Mật conferences too
     ("leader", "leader", "internal", None),  # linked to the Chairman
     ("viewer", "viewer", "internal", "Cán bộ theo dõi"),
 ]
