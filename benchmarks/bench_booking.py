@@ -21,8 +21,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-SIZES = [int(s) for s in os.environ.get("BENCH_BOOKING_SIZES", "1000,10000,100000").split(",")]
-SAMPLES = int(os.environ.get("BENCH_BOOKING_SAMPLES", "200"))
+SIZES = [int(s) for s in os.environ.get("MEETINGSVC_BENCH_BOOKING_SIZES", "1000,10000,100000").split(",")]
+SAMPLES = int(os.environ.get("MEETINGSVC_BENCH_BOOKING_SAMPLES", "200"))
 POSTGRES_URL = os.environ.get("MEETINGSVC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROOMS = 25
 LEADERS = 25

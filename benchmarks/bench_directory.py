@@ -5,7 +5,7 @@ Each run starts from a fresh database built by the migrations with the Hanoi uni
 RUNS runs are printed, and the 10x/1x ratio.
 
     .venv/bin/python -m benchmarks directory
-    BENCH_DIRECTORY_SIZES=1000,10000,20000 BENCH_DIRECTORY_BACKENDS=sqlite .venv/bin/python -m benchmarks directory
+    MEETINGSVC_BENCH_DIRECTORY_SIZES=1000,10000,20000 MEETINGSVC_BENCH_DIRECTORY_BACKENDS=sqlite .venv/bin/python -m benchmarks directory
 """
 
 import os
@@ -18,9 +18,9 @@ import psycopg
 import sqlalchemy as sa
 
 POSTGRES_URL = os.environ.get("MEETINGSVC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-RUNS = int(os.environ.get("BENCH_DIRECTORY_RUNS", "5"))
-SIZES = [int(s) for s in os.environ.get("BENCH_DIRECTORY_SIZES", "1000,10000").split(",")]
-BACKENDS = os.environ.get("BENCH_DIRECTORY_BACKENDS", "sqlite,postgres").split(",")
+RUNS = int(os.environ.get("MEETINGSVC_BENCH_DIRECTORY_RUNS", "5"))
+SIZES = [int(s) for s in os.environ.get("MEETINGSVC_BENCH_DIRECTORY_SIZES", "1000,10000").split(",")]
+BACKENDS = os.environ.get("MEETINGSVC_BENCH_DIRECTORY_BACKENDS", "sqlite,postgres").split(",")
 
 
 def _csv(rows: int) -> bytes:

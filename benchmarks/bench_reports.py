@@ -7,7 +7,7 @@ the real constraints, triggers and indexes in place. Then `build_report(year 202
 warm-up); the median and p95 are printed, and the ratio to 1x.
 
     .venv/bin/python -m benchmarks reports                       # 1x and 10x on both backends
-    BENCH_REPORTS_SCALES=1,10,100 BENCH_REPORTS_BACKENDS=postgres .venv/bin/python -m benchmarks reports
+    MEETINGSVC_BENCH_REPORTS_SCALES=1,10,100 MEETINGSVC_BENCH_REPORTS_BACKENDS=postgres .venv/bin/python -m benchmarks reports
 """
 
 import os
@@ -26,7 +26,7 @@ PER_YEAR = 1000
 CHAIRS = 30  # people who chair; the first 6 are the Chairman and Vice Chairmen
 ROOMS = 30
 UNITS = 40
-RUNS = int(os.environ.get("BENCH_REPORTS_RUNS", "7"))
+RUNS = int(os.environ.get("MEETINGSVC_BENCH_REPORTS_RUNS", "7"))
 KINDS = ["work_resolution", "briefing", "thematic", "technical", "conference", "online_conference", "review",
          "working_session", "field_trip", "citizen_reception", "coordination", "advisory"]
 BATCH = 20000
@@ -241,8 +241,8 @@ def run(backend: str, scale: int) -> dict:
 
 
 def main():
-    scales = [int(s) for s in os.environ.get("BENCH_REPORTS_SCALES", "1,10").split(",")]
-    backends = os.environ.get("BENCH_REPORTS_BACKENDS", "sqlite,postgres").split(",")
+    scales = [int(s) for s in os.environ.get("MEETINGSVC_BENCH_REPORTS_SCALES", "1,10").split(",")]
+    backends = os.environ.get("MEETINGSVC_BENCH_REPORTS_BACKENDS", "sqlite,postgres").split(",")
     print(f"one-year report (2024) over {len(YEARS)} years; {RUNS} runs after a warm-up; target < 500 ms at 1x")
     print(f"{'backend':<9} {'scale':>5} {'meetings':>10} {'bridge pts':>11} {'load s':>8} {'median ms':>10} "
           f"{'p95 ms':>8} {'x 1x':>6}  held/participants in 2024")
