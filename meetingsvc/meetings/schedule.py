@@ -29,7 +29,6 @@ from meetingsvc.core.time import (
     local_today,
     office_zone,
     parse_day,
-    to_local,
     week_start,
 )
 from meetingsvc.directory.models import Person, Room, Unit
@@ -326,12 +325,6 @@ def get_revision(monday: date, number: int) -> ScheduleRevision | None:
     )
 
 
-def latest_revision_number(monday: date) -> int | None:
-    """The number of the week's latest publication, without loading its entries."""
-    return db.session.scalar(sa.select(sa.func.max(ScheduleRevision.revision)).where(
-        ScheduleRevision.week_start == monday))
-
-
 def revisions_of(monday: date):
     """(revision, published_at) of every publication of the week, without their entries."""
     return db.session.execute(
@@ -434,9 +427,10 @@ class ScheduleEntry:
         self.room_id = data["room_id"]
         self.chair_id = data["chair_id"]
         self.chair = _Named(data["chair"]) if data["chair"] else None
-        self.co_chairs = [_Named(label) for _pid, role, label in data["leaders"] if role == "co_chair"]
-        self.attending_leaders = [_Named(label) for _pid, role, label in data["leaders"] if role == "attend"]
-        self.attendees_text = "; ".join(label for _pid, _uid, label in data["attendees"])
+        self.co_chairs, self.attending_leaders = [], []
+        for _pid, role, label in data["leaders"]:  # a leader is a co-chair or attends (a CHECK says so)
+            (self.co_chairs if role == "co_chair" else self.attending_leaders).append(_Named(label))
+        self.attendees_text = "; ".join([label for _pid, _uid, label in data["attendees"]])
         self.preparing_unit_id = data["preparing_unit_id"]
         self.preparing_unit = _Named(data["preparing_unit"]) if data["preparing_unit"] else None
         self.sequence = 0
@@ -513,15 +507,15 @@ class Day:
         return not any(rows for _session, rows in self.sessions)
 
 
-def session_of(meeting, monday: date, zone=None) -> tuple[date, str]:
-    """The local day (not before Monday, for a meeting begun the week before) and the session of a meeting."""
-    local = meeting.start_at.astimezone(zone or office_zone())
-    day = max(local.date(), monday)
-    if meeting.day_part == "all_day":
+def session_of(local_start: datetime, day_part: str, monday: date) -> tuple[date, str]:
+    """The local day (not before Monday, for a meeting begun the week before) and the session of a meeting that
+    starts at `local_start` (office time)."""
+    day = max(local_start.date(), monday)
+    if day_part == "all_day":
         return day, "all_day"
-    if local.date() < monday:
+    if local_start.date() < monday:
         return day, "morning"
-    return day, _session_at(local.time())
+    return day, _session_at(local_start.time())
 
 
 def _session_at(moment: time) -> str:
@@ -536,10 +530,12 @@ def _day_rows(row: Row, monday: date, zone) -> list[tuple[date, str, Row]]:
     meeting = row.meeting
     start, end = meeting.start_at.astimezone(zone), meeting.end_at.astimezone(zone)
     first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
-    row.time_text = f"{start:%H:%M}–{end:%H:%M}"
-    row.until_text = f"{end:%H:%M %d/%m/%Y}" if end.date() != start.date() else ""
+    # Formatted from the fields: strftime costs several times more, for each of hundreds of rows.
+    row.time_text = f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
+    row.until_text = (f"{end.hour:02d}:{end.minute:02d} {end.day:02d}/{end.month:02d}/{end.year:04d}"
+                      if end.date() != first_day else "")
     if last_day <= first_day:
-        day, session = session_of(meeting, monday, zone)
+        day, session = session_of(start, meeting.day_part, monday)
         return [(day, session, row)]
     total = (last_day - first_day).days + 1
     whole = meeting.day_part == "all_day"
@@ -752,8 +748,8 @@ def grid_hours() -> list[int]:
     return list(range(GRID_START.hour, GRID_END.hour))
 
 
-def _slot_line(moment: datetime, day: date, *, round_up: bool) -> int:
-    local = to_local(moment)
+def _slot_line(local: datetime, day: date, *, round_up: bool) -> int:
+    """The grid line of `day`'s grid at `local` (office time), kept within the grid."""
     minutes = (local.date() - day).days * 24 * 60 + local.hour * 60 + local.minute
     minutes -= GRID_START.hour * 60 + GRID_START.minute
     slots = -(-minutes // SLOT_MINUTES) if round_up else minutes // SLOT_MINUTES
@@ -764,26 +760,32 @@ def room_days(first: date, last: date, user, *, rooms: list[Room]) -> list[RoomD
     """Active bookings of `rooms` from `first` to `last`, as blocks on a grid per day (three queries)."""
     start, end = local_day_bounds(first, last)
     columns = {room.id: index + 1 for index, room in enumerate(rooms)}
-    meetings = [e for e in schedule_entries(start, end, statuses=ACTIVE_STATUSES) if e.room_id in columns]
     zone = office_zone()
+    # What a booking shows is worked out once, not again for each day of the grid it spans.
+    bookings = []
+    for meeting in schedule_entries(start, end, statuses=ACTIVE_STATUSES):
+        if meeting.room_id not in columns:
+            continue
+        shown = present(meeting, user)
+        leaders = ([shown.chair] if shown.chair else []) + shown.co_chairs + shown.attending_leaders
+        local_start, local_end = meeting.start_at.astimezone(zone), meeting.end_at.astimezone(zone)
+        time_text = f"{local_start.hour:02d}:{local_start.minute:02d}–{local_end.hour:02d}:{local_end.minute:02d}"
+        bookings.append((meeting, shown, local_start, local_end, time_text, ", ".join(p.label for p in leaders)))
     days = []
     day = first
     while day <= last:
         day_start, day_end = local_day_bounds(day)
+        grid_start, grid_end = local_to_utc(day, GRID_START), local_to_utc(day, GRID_END)
         blocks = []
-        for meeting in meetings:
+        for meeting, shown, local_start, local_end, time_text, leaders_text in bookings:
             if meeting.start_at >= day_end or meeting.end_at <= day_start:
                 continue
-            top = _slot_line(meeting.start_at, day, round_up=False)
-            bottom = _slot_line(meeting.end_at, day, round_up=True)
-            clipped = meeting.start_at < local_to_utc(day, GRID_START) or meeting.end_at > local_to_utc(day, GRID_END)
+            top = _slot_line(local_start, day, round_up=False)
+            bottom = _slot_line(local_end, day, round_up=True)
+            clipped = meeting.start_at < grid_start or meeting.end_at > grid_end
             if bottom <= top:  # entirely before or after the grid's hours: show it as one slot at the edge
                 top, bottom = (top, top + 1) if top <= grid_slots() else (grid_slots(), grid_slots() + 1)
-            shown = present(meeting, user)
-            leaders = ([shown.chair] if shown.chair else []) + shown.co_chairs + shown.attending_leaders
-            blocks.append(Block(shown, columns[meeting.room_id], top, bottom, clipped,
-                                f"{meeting.start_at.astimezone(zone):%H:%M}–{meeting.end_at.astimezone(zone):%H:%M}",
-                                ", ".join(p.label for p in leaders)))
+            blocks.append(Block(shown, columns[meeting.room_id], top, bottom, clipped, time_text, leaders_text))
         days.append(RoomDay(day, blocks))
         day += timedelta(days=1)
     return days

@@ -50,13 +50,15 @@ def _day_arg() -> date:
 def week():
     monday = _week_from_args()
     filters = schedule.WeekFilters(_id_arg("leader"), _id_arg("room"), _id_arg("unit"))
-    latest = schedule.latest_revision_number(monday)
+    revisions = schedule.revisions_of(monday)
+    latest = revisions[-1].revision if revisions else None
     default = "draft" if current_user.role in BOOKING_ROLES or latest is None else "published"
     version = request.args.get("version", default)
     if version not in ("draft", "published"):
         abort(400, description=_("Choose the draft or the published version."))
     revision_number = _id_arg("revision")
-    view = schedule.build_week(monday, current_user, version=version, filters=filters,
+    # The user itself, not the proxy: build_week asks it what it may see for each of hundreds of rows.
+    view = schedule.build_week(monday, current_user._get_current_object(), version=version, filters=filters,
                                revision_number=revision_number)
     if version == "published" and revision_number is not None and view.revision is None:
         abort(404)
@@ -73,7 +75,7 @@ def week():
         week_url=week_url, now=local_now(),
         iso_week=schedule.iso_week(monday), previous_week=schedule.iso_week(monday - timedelta(days=7)),
         next_week=schedule.iso_week(monday + timedelta(days=7)), this_week=schedule.iso_week(week_start(local_today())),
-        revisions=schedule.revisions_of(monday), latest=latest, can_publish=current_user.role in BOOKING_ROLES,
+        revisions=revisions, latest=latest, can_publish=current_user.role in BOOKING_ROLES,
     )
 
 
@@ -124,8 +126,9 @@ def rooms_view():
     if room_id is not None:
         rooms = [r for r in rooms if r.id == room_id]
     step = timedelta(days=1 if span == "day" else 7)
+    days = schedule.room_days(first, last, current_user._get_current_object(), rooms=rooms)  # not the proxy: see week()
     return render_template(
-        "meetings/rooms_view.html", days=schedule.room_days(first, last, current_user, rooms=rooms),
+        "meetings/rooms_view.html", days=days,
         rooms=rooms, all_rooms=bookable_rooms() if room_id is not None else rooms, room_id=room_id, span=span,
         day=day, first=first, last=last, previous=day - step, following=day + step, today=local_today(),
         slots=schedule.grid_slots(), hours=schedule.grid_hours(), slot_minutes=schedule.SLOT_MINUTES,

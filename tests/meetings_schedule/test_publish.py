@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from meetingsvc.core.audit import AuditEntry
 from meetingsvc.core.errors import ConflictError
+from meetingsvc.core.time import to_local
 from meetingsvc.meetings import schedule
 from meetingsvc.meetings.models import ScheduleRevision
 
@@ -46,7 +47,7 @@ def test_publishing_numbers_revisions_and_shows_the_update_line(client, login_as
     assert revisions == [0, 1, 2]
     latest = schedule.latest_revision(monday)
     html = client.get(f"/meetings/week?date={monday}&version=published").get_data(as_text=True)
-    stamp = schedule.to_local(latest.published_at).strftime("%H:%M %d/%m/%Y")
+    stamp = to_local(latest.published_at).strftime("%H:%M %d/%m/%Y")
     assert f"(Điều chỉnh lần 2)</strong>\n      — Cập nhật lần cuối: {stamp}" in html
     assert 'Phát hành điều chỉnh lần 3' in html  # the button says what the next publication will be
     entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "publish")).all()
