@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -263,9 +264,17 @@ UNIT_FILTER_GROUPS = (
 )
 
 
+class Choice(NamedTuple):
+    """An entry of a filter menu: a leader (labelled as the schedule names them), a room or a unit."""
+
+    id: int
+    label: str
+    is_active: bool = True
+
+
 def filter_choices(monday: date | None = None, selected_unit_id: int | None = None, *,
                    selected_leader_id: int | None = None, selected_room_id: int | None = None):
-    """Leaders, rooms and units for the filter menus.
+    """Leaders, rooms and units for the filter menus, as Choices (columns, not ORM objects: the menus show a name).
 
     Leaders and rooms: the active ones, and those the week's meetings have although deactivated since (a past
     week still filters by the leader who chaired it), and the one chosen.
@@ -275,29 +284,31 @@ def filter_choices(monday: date | None = None, selected_unit_id: int | None = No
     """
     monday = monday or week_start(local_today())
     sunday = monday + timedelta(days=6)
-    week_from, week_to = local_day_bounds(monday, sunday)
-    in_week_meetings = sa.select(Meeting.id).where(Meeting.start_at < week_to, Meeting.end_at > week_from)
+    in_week_meetings = sa.select(Meeting.id).where(overlapping(*local_day_bounds(monday, sunday)))
     week_leaders = sa.union(
         sa.select(Meeting.chair_id).where(Meeting.id.in_(in_week_meetings)),
         sa.select(MeetingLeader.person_id).where(MeetingLeader.meeting_id.in_(in_week_meetings)))
-    leaders = db.session.scalars(
-        sa.select(Person).where(Person.is_leader.is_(True), sa.or_(
+    leader_rows = db.session.execute(
+        sa.select(Person.id, Person.title, Person.full_name, Person.is_active)
+        .where(Person.is_leader.is_(True), sa.or_(
             Person.is_active.is_(True), Person.id.in_(week_leaders), Person.id == (selected_leader_id or -1)))
-        .order_by(Person.leader_rank.is_(None), Person.leader_rank, Person.full_name)
-    ).all()
-    rooms = db.session.scalars(sa.select(Room).where(sa.or_(
+        .order_by(Person.leader_rank.is_(None), Person.leader_rank, Person.full_name))
+    leaders = [Choice(person_id, _person_label(title, full_name), is_active)
+               for person_id, title, full_name, is_active in leader_rows]
+    room_rows = db.session.execute(sa.select(Room.id, Room.name, Room.is_active).where(sa.or_(
         Room.is_active.is_(True), Room.id.in_(sa.select(Meeting.room_id).where(Meeting.id.in_(in_week_meetings))),
-        Room.id == (selected_room_id or -1))).order_by(Room.name)).all()
+        Room.id == (selected_room_id or -1))).order_by(Room.name))
+    rooms = [Choice(*row) for row in room_rows]
     in_week = sa.and_(Unit.is_active.is_(True), sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= sunday),
                       sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= monday))
     if selected_unit_id:
         in_week = sa.or_(in_week, Unit.id == selected_unit_id)
     rank = {kind: index for index, (_label, kinds) in enumerate(UNIT_FILTER_GROUPS) for kind in kinds}
     groups = [(str(label), []) for label, _kinds in UNIT_FILTER_GROUPS]
-    for unit in sorted(db.session.scalars(sa.select(Unit).where(in_week)).all(),
-                       key=lambda u: (fold(u.name), u.code)):
-        groups[rank.get(unit.kind, 0)][1].append(unit)
-    return leaders, rooms, [(label, units) for label, units in groups if units]
+    units = db.session.execute(sa.select(Unit.id, Unit.name, Unit.code, Unit.kind).where(in_week)).all()
+    for unit_id, name, _code, kind in sorted(units, key=lambda u: (fold(u.name), u.code)):
+        groups[rank.get(kind, 0)][1].append(Choice(unit_id, name))
+    return leaders, rooms, [(label, choices) for label, choices in groups if choices]
 
 
 # ---- snapshots and publication ---------------------------------------------------------------------------
