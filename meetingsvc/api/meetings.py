@@ -236,6 +236,22 @@ def meetings_cancel(meeting_id):
     return jsonify(meeting_json(meeting, current_user))
 
 
+@bp.route("/meetings/<int:meeting_id>/restore", methods=["POST"])
+@api_roles(*BOOKING_ROLES)
+def meetings_restore(meeting_id):
+    meeting = _load(meeting_id)
+    _changeable(meeting)
+    data = json_body() if request.get_data() else {}
+    accept = data.get("accept_warnings", False)
+    if not isinstance(accept, bool):
+        return error(400, _("'accept_warnings' must be true or false."), fields={"accept_warnings": "not a boolean"})
+    try:
+        services.restore_meeting(meeting, data.get("reason", ""), current_user, accept_warnings=accept)
+    except WarningsNotAccepted as exc:
+        return _warnings_response(exc)
+    return jsonify(meeting_json(meeting, current_user))
+
+
 @bp.route("/availability", methods=["GET"])
 def availability():
     leaders = []
@@ -353,6 +369,23 @@ OPENAPI = {
                                                                 "maxLength": 2000}}}}}},
                 "responses": {"200": {"description": "The cancelled meeting.", **_MEETING}, **_ERRORS,
                               "404": {"description": "No such meeting.", **_ERR}},
+            },
+        },
+        "/meetings/{meeting_id}/restore": {
+            "post": {
+                "summary": "Bring a cancelled or postponed meeting back at its time (secretary or admin), checked as a "
+                           "new booking: its room, chair or co-chairs may have been booked since.",
+                "parameters": [_ID],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"reason": {"type": "string", "maxLength": 2000},
+                                                     "accept_warnings": {"type": "boolean"}}}}}},
+                "responses": {
+                    "200": {"description": "The restored meeting.", **_MEETING}, **_ERRORS,
+                    "404": {"description": "No such meeting.", **_ERR},
+                    "409": {"description": "Its slot was booked since.", **_CONFLICT},
+                    "422": {"description": "Warnings not accepted.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Warnings"}}}},
+                },
             },
         },
         "/availability": {

@@ -20,4 +20,5 @@ ACCESS = {
     "api.meetings_create": BOOKING,
     "api.meetings_update": BOOKING,
     "api.meetings_cancel": BOOKING,
+    "api.meetings_restore": BOOKING,
 }

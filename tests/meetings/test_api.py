@@ -156,6 +156,21 @@ def test_delete_cancels_and_keeps_the_record(db, api, booking):
     assert call("POST", "/api/v1/meetings", json=booking()).status_code == 201
 
 
+def test_restore_brings_a_cancelled_meeting_back_unless_its_slot_was_taken(db, api, booking, create_room):
+    call = api()
+    created = call("POST", "/api/v1/meetings", json=booking()).get_json()
+    assert call("POST", f"/api/v1/meetings/{created['id']}/restore").status_code == 400  # not cancelled
+    call("DELETE", f"/api/v1/meetings/{created['id']}", json={"reason": "Hoãn theo chỉ đạo"})
+    other = call("POST", "/api/v1/meetings", json=booking(title="Họp thay thế", room_id=create_room().id)).get_json()
+    refused = call("POST", f"/api/v1/meetings/{created['id']}/restore", json={"reason": "Vẫn họp"})
+    assert refused.status_code == 409 and [c["id"] for c in refused.get_json()["conflicts"]] == [other["id"]]
+    assert db.session.get(Meeting, created["id"]).status == "cancelled"
+    assert call("POST", f"/api/v1/meetings/{created['id']}/restore", json={"accept_warnings": "yes"}).status_code == 400
+    call("DELETE", f"/api/v1/meetings/{other['id']}", json={"reason": "Nhường lịch"})
+    restored = call("POST", f"/api/v1/meetings/{created['id']}/restore", json={"reason": "Vẫn họp"})
+    assert restored.status_code == 200 and restored.get_json()["status"] == "scheduled"
+
+
 def test_list_filters(db, api, booking, create_meeting, create_leader, create_room, create_unit, day):
     other_leader, other_room, unit = create_leader(), create_room(), create_unit()
     a = create_meeting(title="A", chair_id=booking.leader.id, room_id=booking.room.id, day=day, kind="briefing")
