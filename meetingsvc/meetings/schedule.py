@@ -609,15 +609,35 @@ class WeekView:
         return week_label(self.monday)
 
 
-def _mask_by_current_classification(entries: list, shown: list, user) -> list:
+def _classifications_now(ids, monday: date | None = None) -> dict[int, str]:
+    """{meeting id: its classification now} for `ids`.
+
+    With `monday`, the ids are entries published for that week: their meetings are read by the week's time range
+    and only those moved out of it since by id, because a statement with hundreds of ids is one neither SQLAlchemy
+    nor psycopg caches (its text changes with their number, and is too long for psycopg's cache).
+    """
+    wanted, found = set(ids), {}
+    if monday is not None:
+        rows = db.session.execute(
+            sa.select(Meeting.id, Meeting.classification).where(overlapping(*week_bounds(monday))))
+        found = {meeting_id: level for meeting_id, level in rows if meeting_id in wanted}
+    missing = wanted.difference(found)
+    if missing:
+        found.update(db.session.execute(
+            sa.select(Meeting.id, Meeting.classification).where(Meeting.id.in_(missing))).all())
+    return found
+
+
+def _mask_by_current_classification(entries: list, shown: list, user, monday: date | None = None) -> list:
     """`shown` (present() of each published entry) with every entry also masked whose meeting is classified NOW
     above what `user` may see: a meeting published as internal and raised to Tối mật afterwards is a busy slot in
-    every revision, at once. Two queries at most, whatever the number of entries."""
+    every revision, at once. Three queries at most, whatever the number of entries; `monday`: the entries are
+    those of that week (see _classifications_now)."""
     ids = [e.id for e, s in zip(entries, shown, strict=True) if not getattr(s, "is_masked", False)]
     if not ids:
         return shown
     rank = classification_rank(user.clearance) if getattr(user, "is_authenticated", False) else -1
-    now = dict(db.session.execute(sa.select(Meeting.id, Meeting.classification).where(Meeting.id.in_(ids))).all())
+    now = _classifications_now(ids, monday)
     hidden = {i for i in ids if now.get(i) in SECRET_LEVELS and classification_rank(now[i]) > rank}
     if hidden and getattr(user, "person_id", None):
         hidden -= set(db.session.scalars(sa.union(
@@ -684,7 +704,7 @@ def build_week(monday: date, user, *, version: str = "draft", filters: WeekFilte
             removed_source = [ScheduleEntry(k, before[str(k)], revision.published_at) for k in sorted(gone)]
     shown_items = [present(item, user) for item in items]
     if version == "published":  # snapshots: the meeting may be classified higher since
-        shown_items = _mask_by_current_classification(items, shown_items, user)
+        shown_items = _mask_by_current_classification(items, shown_items, user, monday)
     rows = []
     for item, shown in zip(items, shown_items, strict=True):
         change = None
@@ -714,9 +734,8 @@ def public_week(monday: date) -> tuple[ScheduleRevision | None, list[Day]]:
     if revision is None:
         return None, group_by_day(monday, [], notes)
     candidates = [e for e in published_entries(revision) if e.classification == "public"]
-    still_public = set(db.session.scalars(
-        sa.select(Meeting.id).where(Meeting.id.in_([e.id for e in candidates]), Meeting.classification == "public")
-    )) if candidates else set()
+    now = _classifications_now([e.id for e in candidates], monday) if candidates else {}
+    still_public = {meeting_id for meeting_id, level in now.items() if level == "public"}
     previous = get_revision(monday, revision.revision - 1) if revision.revision > 0 else None
     rows = []
     for entry in candidates:

@@ -56,3 +56,19 @@ def test_public_page_refuses_bad_dates(client):
 
 def test_login_page_links_to_the_public_schedule(client):
     assert 'href="/schedule/public"' in client.get("/login").get_data(as_text=True)
+
+
+def test_a_published_meeting_moved_to_another_week_and_classified_leaves_the_page_too(
+        client, login_as, create_meeting, db, monday):
+    # The current classification of the week's meetings is read by the week's time range; a meeting moved out of
+    # it since is looked up on its own, and masked like the others.
+    moved = create_meeting(title="Tiếp đoàn doanh nghiệp", day=monday, classification="public")
+    schedule.publish_week(monday)
+    moved.start_at += timedelta(days=14)
+    moved.end_at += timedelta(days=14)
+    moved.classification = "mat"
+    db.session.commit()
+    assert "Tiếp đoàn doanh nghiệp" not in client.get(f"/schedule/public?date={monday}").get_data(as_text=True)
+    login_as("viewer", clearance="internal")
+    html = client.get(f"/meetings/week?date={monday}&version=published").get_data(as_text=True)
+    assert "Tiếp đoàn doanh nghiệp" not in html and "Họp (nội dung mật)" in html
