@@ -8,6 +8,7 @@ and `can_see_meeting()` ask of a Meeting, nothing more.
 """
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -35,14 +36,11 @@ class FeedUnit:
 
 
 class FeedRoom:
-    __slots__ = ("id", "name", "building")
+    __slots__ = ("id", "name", "building", "location_label")
 
     def __init__(self, id, name, building):  # noqa: A002
         self.id, self.name, self.building = id, name, building
-
-    @property
-    def location_label(self) -> str:
-        return f"{self.name}, {self.building}" if self.building else self.name
+        self.location_label = f"{name}, {building}" if building else name
 
 
 class FeedLeader:
@@ -53,18 +51,15 @@ class FeedLeader:
 
 
 class FeedAttendee:
-    __slots__ = ("person", "unit", "role", "response")
+    __slots__ = ("person", "unit", "role", "response", "label")
 
     def __init__(self, person, unit, role, response):
         self.person, self.unit, self.role, self.response = person, unit, role, response
+        self.label = person.label if person else unit.name
 
     @property
     def person_id(self):
         return self.person.id if self.person else None
-
-    @property
-    def label(self) -> str:
-        return self.person.label if self.person else self.unit.name
 
 
 class FeedBridgePoint:
@@ -77,8 +72,11 @@ class FeedBridgePoint:
 COLUMNS = (
     "id", "title", "kind", "status", "status_reason", "mode", "classification", "is_urgent", "chair_id", "room_id",
     "location", "preparing_unit_id", "agenda", "join_url", "passcode", "online_provider", "series_id",
-    "original_start_at", "is_detached", "sequence", "updated_at", "start_at", "end_at", "day_part",
+    "is_detached", "sequence", "day_part",
+    # Last, in this order: read as plain DateTime and made aware in load_meetings (see there).
+    "start_at", "end_at", "updated_at", "original_start_at",
 )
+DATETIMES = len(COLUMNS) - 4
 
 
 class FeedMeeting(tuple):
@@ -125,9 +123,11 @@ def load_meetings(conditions) -> list[FeedMeeting]:
     # Core queries on the session's connection (same transaction), without the ORM's result machinery.
     run = db.session.connection().execute
     ids = sa.select(Meeting.id).where(*conditions).scalar_subquery()
-    rows = run(
-        sa.select(*(getattr(Meeting, c) for c in COLUMNS)).where(*conditions).order_by(Meeting.start_at, Meeting.id)
-    ).all()
+    # The UTC columns are read as plain DateTime: UTCDateTime's result processor (two Python calls and a
+    # replace(tzinfo=) per value) was a third of the query's time; the loop below attaches UTC itself.
+    columns = [getattr(Meeting, c) for c in COLUMNS]
+    columns[DATETIMES:] = [sa.type_coerce(c, sa.DateTime) for c in columns[DATETIMES:]]
+    rows = run(sa.select(*columns).where(*conditions).order_by(Meeting.start_at, Meeting.id)).all()
     if not rows:
         return []
     leaders = run(
@@ -168,8 +168,12 @@ def load_meetings(conditions) -> list[FeedMeeting]:
 
     meetings = []
     empty = ()
+    combine = datetime.combine  # combine(naive, naive.time(), UTC) is the aware value, 6x faster than replace()
     for row in rows:
-        meeting = FeedMeeting(row)
+        start, end, updated, original = row[DATETIMES:]
+        meeting = FeedMeeting((*row[:DATETIMES], combine(start, start.time(), UTC), combine(end, end.time(), UTC),
+                               combine(updated, updated.time(), UTC),
+                               original and combine(original, original.time(), UTC)))
         meeting_id = row[0]
         meeting.chair = people.get(row[chair_at])
         meeting.room = rooms.get(row[room_at])
