@@ -45,12 +45,12 @@ import hmac
 import os
 import time as time_module
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -71,6 +71,7 @@ from meetingsvc.feeds.ics import (
     Writer,
     clean_text,
     escape_text,
+    fold,
     local_stamp,
     normalise_rrule,
     param_value,
@@ -330,9 +331,11 @@ def _words(language: str, zone_key: str) -> str:
 # ---- the calendar text ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EventContent:
-    """Everything a VEVENT says except its identity and times (equal contents = same series instance)."""
+class EventContent(NamedTuple):
+    """Everything a VEVENT says except its identity and times (equal contents = same series instance).
+
+    A named tuple rather than a frozen dataclass: one is built per event, and the dataclass's __init__ (an
+    object.__setattr__ per field) took four times as long."""
 
     summary: str
     status: str
@@ -381,6 +384,11 @@ class _Context:
     labels: _Labels
     public: bool
     user: User | None
+    # What recurs across the events of one calendar, worked out once for it: a person's mailto (by person
+    # object), written lines (a place, a category, a chair, an attendee; by (property, value)) and local times.
+    mails: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+    local_times: dict = field(default_factory=dict)
 
 
 def _mailto(person) -> str | None:
@@ -388,37 +396,48 @@ def _mailto(person) -> str | None:
     return f"mailto:{email}" if email and "@" in email else None
 
 
+def _mail_of(person, mails: dict) -> str | None:
+    try:
+        return mails[person]
+    except KeyError:
+        mail = mails[person] = _mailto(person)
+        return mail
+
+
 def event_content(shown, ctx: _Context) -> EventContent:
     labels = ctx.labels
     status = STATUS_MAP.get(shown.status, "CONFIRMED")
     if getattr(shown, "is_masked", False):
-        return EventContent(summary=labels.busy, status=status, classification="CONFIDENTIAL", transp="OPAQUE")
+        return EventContent(labels.busy, status, "CONFIDENTIAL", "OPAQUE")
     meeting = shown
-    summary = meeting.title if meeting.status != "postponed" else f"{labels.postponed} {meeting.title}"
+    title, chair, attendee_rows, classification = meeting.title, meeting.chair, meeting.attendees, meeting.classification
+    summary = title if meeting.status != "postponed" else f"{labels.postponed} {title}"
     lines = []
-    if meeting.chair:
-        lines.append(f"{labels.chair}: {meeting.chair.label}")
+    if chair:
+        lines.append(f"{labels.chair}: {chair.label}")
     co_chairs, attending = [], []
     for link in meeting.leaders:
         (co_chairs if link.role == "co_chair" else attending).append(link.person)
     if co_chairs:
-        lines.append(f"{labels.co_chairs}: " + ", ".join(p.label for p in co_chairs))
+        lines.append(f"{labels.co_chairs}: " + ", ".join([p.label for p in co_chairs]))
     if attending:
-        lines.append(f"{labels.attending}: " + ", ".join(p.label for p in attending))
-    if meeting.attendees:
-        lines.append(f"{labels.attendees}: " + "; ".join(a.label for a in meeting.attendees))
-    if meeting.preparing_unit:
-        lines.append(f"{labels.preparing_unit}: {meeting.preparing_unit.name}")
-    if meeting.classification in SECRET_LEVELS:
-        lines.append(f"{labels.classification}: {labels.classifications[meeting.classification]}")
-    points = meeting.bridge_points if meeting.is_online else []
+        lines.append(f"{labels.attending}: " + ", ".join([p.label for p in attending]))
+    if attendee_rows:
+        lines.append(f"{labels.attendees}: " + "; ".join([a.label for a in attendee_rows]))
+    unit = meeting.preparing_unit
+    if unit:
+        lines.append(f"{labels.preparing_unit}: {unit.name}")
+    if classification in SECRET_LEVELS:
+        lines.append(f"{labels.classification}: {labels.classifications[classification]}")
+    is_online = meeting.is_online
+    points = meeting.bridge_points if is_online else ()
     if points:
         names = [f"{p.label} ({labels.host})" if p.is_host else p.label for p in points[:BRIDGE_POINTS_LISTED]]
         if len(points) > BRIDGE_POINTS_LISTED:
             names.append(labels.more_points(len(points) - BRIDGE_POINTS_LISTED))
         lines.append(f"{labels.bridge_points} ({len(points)}): " + "; ".join(names))
     conference = None
-    if meeting.is_online and meeting.join_url and not ctx.public:
+    if is_online and meeting.join_url and not ctx.public:
         link = shareable_join_url(meeting.join_url, meeting.passcode)
         lines.append(f"{labels.join}: {link}")
         conference = (link, meeting.online_provider or labels.online)
@@ -429,89 +448,116 @@ def event_content(shown, ctx: _Context) -> EventContent:
     if agenda:
         lines.append(f"{labels.agenda}:\n{agenda}")
 
-    location = meeting.room.location_label if meeting.room else clean_text(meeting.location)
-    if not location and meeting.is_online:
+    room = meeting.room
+    location = room.location_label if room else clean_text(meeting.location)
+    if not location and is_online:
         host = next((p for p in points if p.is_host), None)
         location = f"{labels.online}: {host.label}" if host else labels.online
 
-    organizer, attendees = None, []
+    organizer, attendees = None, ()
     if not ctx.public:
-        chair_mail = _mailto(meeting.chair)
+        mails, attendees = ctx.mails, []
+        chair_mail = _mail_of(chair, mails)
         if chair_mail:
-            organizer = (meeting.chair.label, chair_mail)
+            organizer = (chair.label, chair_mail)
         for person in co_chairs:
-            if mail := _mailto(person):
+            if mail := _mail_of(person, mails):
                 attendees.append((person.label, mail, "CHAIR", "ACCEPTED"))
         for person in attending:
-            if mail := _mailto(person):
+            if mail := _mail_of(person, mails):
                 attendees.append((person.label, mail, "REQ-PARTICIPANT", "ACCEPTED"))
-        for attendee in meeting.attendees:
-            if mail := _mailto(attendee.person):
+        for attendee in attendee_rows:
+            if mail := _mail_of(attendee.person, mails):
                 role = "OPT-PARTICIPANT" if attendee.role == "observer" else "REQ-PARTICIPANT"
                 attendees.append((attendee.label, mail, role, PARTSTAT.get(attendee.response, "NEEDS-ACTION")))
+        attendees = tuple(attendees)
     return EventContent(
-        summary=summary,
-        status=status,
-        classification=CLASS_MAP.get(meeting.classification, "CONFIDENTIAL"),
-        transp="OPAQUE",
-        location=location or "",
-        description=tuple(lines),
-        categories=(labels.kinds.get(meeting.kind, meeting.kind),),
-        organizer=organizer,
-        attendees=tuple(attendees),
-        conference=conference,
-        priority=1 if meeting.is_urgent else None,
+        summary, status, CLASS_MAP.get(classification, "CONFIDENTIAL"), "OPAQUE", location or "", tuple(lines),
+        (labels.kinds.get(meeting.kind, meeting.kind),), organizer, attendees, conference,
+        1 if meeting.is_urgent else None,
     )
 
 
-_STATUS_LINES = {value: f"STATUS:{value}\r\n".encode() for value in ("TENTATIVE", "CONFIRMED", "CANCELLED")}
-_CLASS_LINES = {value: f"CLASS:{value}\r\n".encode() for value in ("PUBLIC", "PRIVATE", "CONFIDENTIAL")}
+_STATUS_LINES = {value: f"STATUS:{value}\r\n" for value in ("TENTATIVE", "CONFIRMED", "CANCELLED")}
+_CLASS_LINES = {value: f"CLASS:{value}\r\n" for value in ("PUBLIC", "PRIVATE", "CONFIDENTIAL")}
+
+
+def _recurring_text(lines: dict, name: str, value: str) -> bytes:
+    """Writer.text's line for a value that recurs across events, folded once per calendar (b"" when blank)."""
+    key = (name, value)
+    line = lines.get(key)
+    if line is None:
+        escaped = escape_text(value)
+        line = lines[key] = fold(f"{name}:{escaped}") if escaped and not escaped.isspace() else b""
+    return line
 
 
 def _write_event(w: Writer, ctx: _Context, *, uid: str, content: EventContent, start: datetime, end: datetime,
                  stamp: datetime, sequence: int, url: str | None, recurrence_id: datetime | None = None,
                  rrule: str | None = None, exdates=()) -> None:
-    # Short ASCII lines go in as bytes (no folding needed); everything else through the folding writer.
-    zone, tzid = ctx.zone, ctx.zone.key
+    # Lines that are short ASCII by construction go in unfolded; lines that recur across events (a place, a
+    # category, the chair, an attendee) are folded once per calendar (ctx.lines), local times too.
+    zone, tzid, lines, times, raw = ctx.zone, ctx.zone.key, ctx.lines, ctx.local_times, w.raw
     stamp_text = utc_stamp(stamp)
-    w.raw(b"BEGIN:VEVENT\r\n")
+    raw(b"BEGIN:VEVENT\r\n")
     w.text("UID", uid)
-    w.raw(f"DTSTAMP:{stamp_text}\r\n".encode())
+    head = f"DTSTAMP:{stamp_text}\r\n"
     if recurrence_id is not None:
-        w.local_time("RECURRENCE-ID", recurrence_id, zone)
-    w.raw(f"DTSTART;TZID={tzid}:{local_stamp(start, zone)}\r\nDTEND;TZID={tzid}:{local_stamp(end, zone)}\r\n"
-          .encode())
+        head += f"RECURRENCE-ID;TZID={tzid}:{_local(times, recurrence_id, zone)}\r\n"
+    raw(f"{head}DTSTART;TZID={tzid}:{_local(times, start, zone)}\r\nDTEND;TZID={tzid}:{_local(times, end, zone)}\r\n"
+        .encode())
     if rrule:
         w.property("RRULE", rrule)
     for exdate in exdates:
         w.local_time("EXDATE", exdate, zone)
-    w.raw(f"SEQUENCE:{sequence}\r\nLAST-MODIFIED:{stamp_text}\r\n".encode())
+    raw(f"SEQUENCE:{sequence}\r\nLAST-MODIFIED:{stamp_text}\r\n".encode())
     w.text("SUMMARY", content.summary)
-    w.raw(_STATUS_LINES[content.status])
-    w.raw(_CLASS_LINES[content.classification])
-    w.raw(b"TRANSP:OPAQUE\r\n")
+    raw(f"{_STATUS_LINES[content.status]}{_CLASS_LINES[content.classification]}TRANSP:OPAQUE\r\n".encode())
     if content.location:
-        w.text("LOCATION", content.location)
-    description = list(content.description)
+        raw(_recurring_text(lines, "LOCATION", content.location))
+    description = content.description
     if url:
-        description.append(f"{ctx.labels.details}: {url}")
+        description = (*description, f"{ctx.labels.details}: {url}")
     if description:
         w.text("DESCRIPTION", "\n".join(description))
     if content.categories:
-        w.property("CATEGORIES", ",".join(escape_text(c) for c in content.categories))
+        key = ("CATEGORIES", content.categories)
+        line = lines.get(key)
+        if line is None:
+            value = ",".join(escape_text(c) for c in content.categories)
+            line = lines[key] = fold(f"CATEGORIES:{value}") if value and not value.isspace() else b""
+        raw(line)
     if content.priority:
-        w.raw(f"PRIORITY:{content.priority}\r\n".encode())
+        raw(f"PRIORITY:{content.priority}\r\n".encode())
     if content.organizer:
-        w.line(f"ORGANIZER;CN={param_value(content.organizer[0])}:{content.organizer[1]}")
-    for name, mail, role, partstat in content.attendees:
-        w.line(f"ATTENDEE;CN={param_value(name)};ROLE={role};PARTSTAT={partstat}:{mail}")
+        key = ("ORGANIZER", content.organizer)
+        line = lines.get(key)
+        if line is None:
+            line = lines[key] = fold(f"ORGANIZER;CN={param_value(content.organizer[0])}:{content.organizer[1]}")
+        raw(line)
+    for attendee in content.attendees:
+        key = ("ATTENDEE", attendee)
+        line = lines.get(key)
+        if line is None:
+            name, mail, role, partstat = attendee
+            line = lines[key] = fold(f"ATTENDEE;CN={param_value(name)};ROLE={role};PARTSTAT={partstat}:{mail}")
+        raw(line)
     if url:
         w.line(f"URL;VALUE=URI:{url}")
     if content.conference:
         link, label = content.conference
         # FEATURE is one parameter with two values (RFC 7986 §5.11), so its comma stays unquoted.
         w.line(f"CONFERENCE;VALUE=URI;FEATURE=VIDEO,AUDIO;LABEL={param_value(label)}:{link}")
-    w.raw(b"END:VEVENT\r\n")
+    raw(b"END:VEVENT\r\n")
+
+
+def _local(times: dict, moment: datetime, zone) -> str:
+    """local_stamp, once per instant and calendar (many meetings start or end at the same time)."""
+    try:
+        return times[moment]
+    except KeyError:
+        text = times[moment] = local_stamp(moment, zone)
+        return text
 
 
 def _meeting_url(ctx: _Context, meeting_id: int) -> str:
