@@ -8,6 +8,8 @@ Everything here is callable without HTTP; masking for the viewer happens with vi
 """
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -17,7 +19,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from meetingsvc.auth.models import SECRET_LEVELS, classification_rank
 from meetingsvc.core import workdays
@@ -323,17 +326,45 @@ def change_of(before: dict | None, after: dict) -> str | None:
     return "changed" if before != after else None
 
 
+# A publication is never changed once written, so its entries are decoded once per process (for the last few
+# publications looked at) instead of on every view of the week: hundreds of snapshots are some 350 kB of JSON.
+_KEPT_REVISIONS = 16
+_kept_entries: OrderedDict[tuple, dict] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _with_entries(revision: ScheduleRevision | None) -> ScheduleRevision | None:
+    """`revision` (loaded without its entries) with its entries, from those kept or else read now."""
+    if revision is None or "entries" not in sa.inspect(revision).unloaded:  # None, or already in the session
+        return revision
+    # The database's address too: one process may serve (or test) several databases whose ids overlap.
+    key = (db.engine.url, revision.id, revision.published_at)
+    with _kept_lock:
+        entries = _kept_entries.get(key)
+        if entries is not None:
+            _kept_entries.move_to_end(key)
+    if entries is None:
+        entries = db.session.scalar(sa.select(ScheduleRevision.entries).where(ScheduleRevision.id == revision.id))
+        with _kept_lock:
+            _kept_entries[key] = entries
+            while len(_kept_entries) > _KEPT_REVISIONS:
+                _kept_entries.popitem(last=False)
+    set_committed_value(revision, "entries", entries)
+    return revision
+
+
 def latest_revision(monday: date) -> ScheduleRevision | None:
-    return db.session.scalar(
-        sa.select(ScheduleRevision).where(ScheduleRevision.week_start == monday)
-        .order_by(ScheduleRevision.revision.desc()).limit(1)
-    )
+    return _with_entries(db.session.scalar(
+        sa.select(ScheduleRevision).options(defer(ScheduleRevision.entries))
+        .where(ScheduleRevision.week_start == monday).order_by(ScheduleRevision.revision.desc()).limit(1)
+    ))
 
 
 def get_revision(monday: date, number: int) -> ScheduleRevision | None:
-    return db.session.scalar(
-        sa.select(ScheduleRevision).where(ScheduleRevision.week_start == monday, ScheduleRevision.revision == number)
-    )
+    return _with_entries(db.session.scalar(
+        sa.select(ScheduleRevision).options(defer(ScheduleRevision.entries))
+        .where(ScheduleRevision.week_start == monday, ScheduleRevision.revision == number)
+    ))
 
 
 def revisions_of(monday: date):

@@ -243,3 +243,27 @@ def test_a_published_meeting_classified_afterwards_is_masked_in_every_revision(c
     login_as("viewer", clearance="internal", person_id=leader.id)
     html = client.get(f"/meetings/week?date={monday}&version=published&revision=0").get_data(as_text=True)
     assert "Làm việc với đoàn thanh tra" in html
+
+
+def test_a_publication_is_decoded_once_and_the_next_one_read_afresh(client, login_as, create_meeting, db, monday,
+                                                                     count_queries):
+    meeting = create_meeting(title="Giao ban", day=monday)
+    login_as("secretary")
+    _publish(client, monday)
+    db.session.expire_all()  # as a new request's session: the publication is read from the database
+    for version in ("draft", "published"):
+        client.get(f"/meetings/week?date={monday}&version={version}")
+    with count_queries() as counted:
+        html = client.get(f"/meetings/week?date={monday}&version=draft").get_data(as_text=True)
+    assert not any("entries" in s for s in counted.statements), counted.statements
+    assert _marks(html) == {"Giao ban": None}
+    meeting.title = "Giao ban (sửa)"
+    db.session.commit()
+    _publish(client, monday)
+    meeting.title = "Giao ban (sửa lần 2)"
+    db.session.commit()
+    db.session.expire_all()
+    assert _marks(client.get(f"/meetings/week?date={monday}&version=draft").get_data(as_text=True)) == {
+        "Giao ban (sửa lần 2)": "changed"}
+    assert _marks(client.get(f"/meetings/week?date={monday}&version=published").get_data(as_text=True)) == {
+        "Giao ban (sửa)": "changed"}
