@@ -336,6 +336,7 @@ def change_of(before: dict | None, after: dict) -> str | None:
 
 # A publication is never changed once written, so its entries are decoded once per process (for the last few
 # publications looked at) instead of on every view of the week: hundreds of snapshots are some 350 kB of JSON.
+# The decoded entries are shared between requests: they are only ever read.
 _KEPT_REVISIONS = 16
 _kept_entries: OrderedDict[tuple, dict] = OrderedDict()
 _kept_lock = threading.Lock()
