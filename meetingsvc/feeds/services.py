@@ -39,12 +39,14 @@ Decisions (see also docs in the views):
 """
 
 import base64
+import gc
 import gzip
 import hashlib
 import hmac
 import os
 import time as time_module
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -701,13 +703,34 @@ def _write_calendar_head(w: Writer, name: str, zone) -> None:
     w.raw(vtimezone(zone.key))
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector held off while a calendar is written (when it was on).
+
+    Writing 5,000 events allocates some 100,000 objects that live until the text is done: the collector ran
+    about a hundred young collections and a full one per feed and freed a few dozen objects (the build makes
+    almost no cycles). That was a fifth of the build in a process whose heap is not frozen (the full
+    collection walks every object the app holds), a twentieth in a serving one (ready_to_serve freezes it).
+    Reference counting frees everything as usual; the few cycles wait for the first collection after the
+    build. The switch is process-wide: another thread's cycles wait as long too.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def build_feed(spec: FeedSpec, base: str, today: date | None = None) -> bytes | None:
     """The feed's calendar as bytes, or None if its leader, room or unit does not exist."""
     subject = subject_of(spec)
     if subject is None:
         return None
     today = today or local_today()
-    with force_locale(_language(spec)):
+    with force_locale(_language(spec)), _collector_paused():
         ctx = _context(None if spec.is_public else spec.user, spec.is_public, base)
         w = Writer()
         _write_calendar_head(w, calendar_name(spec, subject), ctx.zone)
