@@ -77,6 +77,7 @@ from meetingsvc.feeds.ics import (
     local_stamp,
     normalise_rrule,
     param_value,
+    text_line,
     utc_stamp,
     vtimezone,
 )
@@ -387,10 +388,13 @@ class _Context:
     public: bool
     user: User | None
     # What recurs across the events of one calendar, worked out once for it: a person's mailto (by person
-    # object), written lines (a place, a category, a chair, an attendee; by (property, value)) and local times.
+    # object), local times (by instant) and written lines (a place, categories, a chair, an attendee; by value).
     mails: dict = field(default_factory=dict)
-    lines: dict = field(default_factory=dict)
     local_times: dict = field(default_factory=dict)
+    location_lines: dict = field(default_factory=dict)
+    category_lines: dict = field(default_factory=dict)
+    organizer_lines: dict = field(default_factory=dict)
+    attendee_lines: dict = field(default_factory=dict)
 
 
 def _mailto(person) -> str | None:
@@ -484,25 +488,17 @@ _STATUS_LINES = {value: f"STATUS:{value}\r\n" for value in ("TENTATIVE", "CONFIR
 _CLASS_LINES = {value: f"CLASS:{value}\r\n" for value in ("PUBLIC", "PRIVATE", "CONFIDENTIAL")}
 
 
-def _recurring_text(lines: dict, name: str, value: str) -> bytes:
-    """Writer.text's line for a value that recurs across events, folded once per calendar (b"" when blank)."""
-    key = (name, value)
-    line = lines.get(key)
-    if line is None:
-        escaped = escape_text(value)
-        line = lines[key] = fold(f"{name}:{escaped}") if escaped and not escaped.isspace() else b""
-    return line
-
-
 def _write_event(w: Writer, ctx: _Context, *, uid: str, content: EventContent, start: datetime, end: datetime,
                  stamp: datetime, sequence: int, url: str | None, recurrence_id: datetime | None = None,
                  rrule: str | None = None, exdates=()) -> None:
     # Lines that are short ASCII by construction go in unfolded; lines that recur across events (a place, a
-    # category, the chair, an attendee) are folded once per calendar (ctx.lines), local times too.
-    zone, tzid, lines, times, raw = ctx.zone, ctx.zone.key, ctx.lines, ctx.local_times, w.raw
+    # category, the chair, an attendee) are written once per calendar and kept in ctx, local times too.
+    (summary, status, classification, _transp, location, description, categories, organizer, attendees, conference,
+     priority) = content
+    zone, tzid, times, raw = ctx.zone, ctx.zone.key, ctx.local_times, w.raw
     stamp_text = utc_stamp(stamp)
     raw(b"BEGIN:VEVENT\r\n")
-    w.text("UID", uid)
+    raw(text_line("UID", uid))
     head = f"DTSTAMP:{stamp_text}\r\n"
     if recurrence_id is not None:
         head += f"RECURRENCE-ID;TZID={tzid}:{_local(times, recurrence_id, zone)}\r\n"
@@ -513,41 +509,44 @@ def _write_event(w: Writer, ctx: _Context, *, uid: str, content: EventContent, s
     for exdate in exdates:
         w.local_time("EXDATE", exdate, zone)
     raw(f"SEQUENCE:{sequence}\r\nLAST-MODIFIED:{stamp_text}\r\n".encode())
-    w.text("SUMMARY", content.summary)
-    raw(f"{_STATUS_LINES[content.status]}{_CLASS_LINES[content.classification]}TRANSP:OPAQUE\r\n".encode())
-    if content.location:
-        raw(_recurring_text(lines, "LOCATION", content.location))
-    description = content.description
+    raw(text_line("SUMMARY", summary))
+    raw(f"{_STATUS_LINES[status]}{_CLASS_LINES[classification]}TRANSP:OPAQUE\r\n".encode())
+    if location:
+        line = ctx.location_lines.get(location)
+        if line is None:
+            line = ctx.location_lines[location] = text_line("LOCATION", location)
+        raw(line)
+    description = "\n".join(description)
     if url:
-        description = (*description, f"{ctx.labels.details}: {url}")
+        description = f"{description}\n{ctx.labels.details}: {url}" if description else f"{ctx.labels.details}: {url}"
     if description:
-        w.text("DESCRIPTION", "\n".join(description))
-    if content.categories:
-        key = ("CATEGORIES", content.categories)
-        line = lines.get(key)
+        raw(text_line("DESCRIPTION", description))
+    if categories:
+        line = ctx.category_lines.get(categories)
         if line is None:
-            value = ",".join(escape_text(c) for c in content.categories)
-            line = lines[key] = fold(f"CATEGORIES:{value}") if value and not value.isspace() else b""
+            value = ",".join(escape_text(c) for c in categories)
+            line = ctx.category_lines[categories] = fold(f"CATEGORIES:{value}") if value and not value.isspace() else b""
         raw(line)
-    if content.priority:
-        raw(f"PRIORITY:{content.priority}\r\n".encode())
-    if content.organizer:
-        key = ("ORGANIZER", content.organizer)
-        line = lines.get(key)
+    if priority:
+        raw(f"PRIORITY:{priority}\r\n".encode())
+    if organizer:
+        line = ctx.organizer_lines.get(organizer)
         if line is None:
-            line = lines[key] = fold(f"ORGANIZER;CN={param_value(content.organizer[0])}:{content.organizer[1]}")
+            line = ctx.organizer_lines[organizer] = fold(f"ORGANIZER;CN={param_value(organizer[0])}:{organizer[1]}")
         raw(line)
-    for attendee in content.attendees:
-        key = ("ATTENDEE", attendee)
-        line = lines.get(key)
-        if line is None:
-            name, mail, role, partstat = attendee
-            line = lines[key] = fold(f"ATTENDEE;CN={param_value(name)};ROLE={role};PARTSTAT={partstat}:{mail}")
-        raw(line)
+    if attendees:
+        attendee_lines = ctx.attendee_lines
+        for attendee in attendees:
+            line = attendee_lines.get(attendee)
+            if line is None:
+                name, mail, role, partstat = attendee
+                line = attendee_lines[attendee] = fold(
+                    f"ATTENDEE;CN={param_value(name)};ROLE={role};PARTSTAT={partstat}:{mail}")
+            raw(line)
     if url:
         w.line(f"URL;VALUE=URI:{url}")
-    if content.conference:
-        link, label = content.conference
+    if conference:
+        link, label = conference
         # FEATURE is one parameter with two values (RFC 7986 §5.11), so its comma stays unquoted.
         w.line(f"CONFERENCE;VALUE=URI;FEATURE=VIDEO,AUDIO;LABEL={param_value(label)}:{link}")
     raw(b"END:VEVENT\r\n")
@@ -555,11 +554,10 @@ def _write_event(w: Writer, ctx: _Context, *, uid: str, content: EventContent, s
 
 def _local(times: dict, moment: datetime, zone) -> str:
     """local_stamp, once per instant and calendar (many meetings start or end at the same time)."""
-    try:
-        return times[moment]
-    except KeyError:
+    text = times.get(moment)
+    if text is None:
         text = times[moment] = local_stamp(moment, zone)
-        return text
+    return text
 
 
 def _meeting_url(ctx: _Context, meeting_id: int) -> str:
