@@ -86,14 +86,19 @@ def _fold_octets(data: bytes) -> bytes:
 
 def text_line(name: str, value: str) -> bytes:
     """Writer.text's line, folded, for writers that collect bytes themselves; b"" for a blank value."""
-    value = _escape(value)
-    data = f"{name}:{value}".encode()
-    # A control character is one octet of its own in UTF-8: deleting those octets finds them in one pass over
-    # the bytes (faster than isprintable() on the text); when there were some, they go from the text as well.
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    # What is escaped and what is removed are ASCII characters, single octets in UTF-8 that are never part of
+    # another character: escaping the bytes is twice as fast as escaping the text, and deleting the control
+    # octets finds them in the same pass over the bytes (when there were some, they go from the text too).
+    data = value.encode().replace(b"\\", b"\\\\").replace(b";", b"\\;").replace(b",", b"\\,").replace(b"\n", b"\\n")
     cleaned = data.translate(None, _CONTROL_OCTETS)
     if len(cleaned) != len(data):
         value, data = _CONTROL.sub("", value), cleaned
-    return _fold_octets(data) if value and not value.isspace() else b""
+    # Escaped, a value is blank only if it held nothing but whitespace other than line breaks.
+    if not value or (value.isspace() and "\n" not in value):
+        return b""
+    return _fold_octets(b"%s:%s" % (name.encode(), data))
 
 
 def _basic(moment: datetime) -> str:
