@@ -2,6 +2,7 @@
 
 import importlib
 from datetime import timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -13,7 +14,7 @@ from meetingsvc.core.audit import history
 from meetingsvc.core.auth import BOOKING_ROLES, can_see_meeting, roles_required
 from meetingsvc.core.errors import ConflictError, ValidationError
 from meetingsvc.core.i18n import format_day
-from meetingsvc.core.time import local_today, parse_day
+from meetingsvc.core.time import local_today, parse_day, to_local
 from meetingsvc.directory.models import Person
 from meetingsvc.extensions import db
 from meetingsvc.meetings import availability, services
@@ -115,6 +116,27 @@ def detail(meeting_id):
     )
 
 
+class Attempt(NamedTuple):
+    """A booking change tried from a page: its result, or why not (field errors, a refusal, warnings)."""
+
+    result: object = None
+    fields: dict = {}
+    refusal: ConflictError | None = None
+    warnings: list | None = None
+
+
+def _attempt(change) -> Attempt:
+    """Run `change()` (a booking service call); what it refuses becomes an Attempt the page shows."""
+    try:
+        return Attempt(result=change())
+    except ValidationError as exc:
+        return Attempt(fields=exc.fields)
+    except ConflictError as exc:
+        return Attempt(refusal=exc)
+    except WarningsNotAccepted as exc:
+        return Attempt(warnings=exc.issues)
+
+
 def _render_form(form, meeting=None, refusal=None, warnings=None, general=None):
     return render_template("meetings/form.html", form=form, meeting=meeting, refusal=refusal, warnings=warnings,
                            general=general or [])
@@ -124,7 +146,7 @@ def _render_form(form, meeting=None, refusal=None, warnings=None, general=None):
 @roles_required(*BOOKING_ROLES)
 def new():
     form = MeetingForm().load_choices()
-    refusal = warnings = general = None
+    tried, general = Attempt(), None
     if request.method == "GET":
         for name in PREFILL:
             if request.args.get(name):
@@ -132,18 +154,13 @@ def new():
         if request.args.getlist("co_chair_ids"):
             form.co_chair_ids.data = request.args.getlist("co_chair_ids")
     elif form.validate_on_submit():
-        try:
-            meeting = services.create_meeting(form.to_data(), current_user, accept_warnings=form.accept_warnings.data)
-        except ValidationError as exc:
-            general = form.show_errors(exc.fields)
-        except ConflictError as exc:
-            refusal = exc
-        except WarningsNotAccepted as exc:
-            warnings = exc.issues
-        else:
+        tried = _attempt(lambda: services.create_meeting(form.to_data(), current_user,
+                                                         accept_warnings=form.accept_warnings.data))
+        if tried.result is not None:
             flash(_("The meeting is booked."), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return _render_form(form, refusal=refusal, warnings=warnings, general=general)
+            return redirect(url_for("meetings.detail", meeting_id=tried.result.id))
+        general = form.show_errors(tried.fields)
+    return _render_form(form, refusal=tried.refusal, warnings=tried.warnings, general=general)
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -151,7 +168,7 @@ def new():
 def edit(meeting_id):
     meeting = _bookable(meeting_id)
     form = MeetingForm().load_choices(meeting)
-    refusal = warnings = general = None
+    tried, general = Attempt(), None
     if request.method == "GET":
         form.fill(meeting_values(meeting))
     elif form.validate_on_submit():
@@ -159,18 +176,13 @@ def edit(meeting_id):
         data.pop("repeat", None)
         if meeting.status not in ("draft", "scheduled"):
             data.pop("status")  # held, postponed or cancelled stay so; postpone/move reschedules
-        try:
-            services.update_meeting(meeting, data, current_user, accept_warnings=form.accept_warnings.data)
-        except ValidationError as exc:
-            general = form.show_errors(exc.fields)
-        except ConflictError as exc:
-            refusal = exc
-        except WarningsNotAccepted as exc:
-            warnings = exc.issues
-        else:
+        tried = _attempt(lambda: services.update_meeting(meeting, data, current_user,
+                                                         accept_warnings=form.accept_warnings.data))
+        if tried.result is not None:
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return _render_form(form, meeting=meeting, refusal=refusal, warnings=warnings, general=general)
+        general = form.show_errors(tried.fields)
+    return _render_form(form, meeting=meeting, refusal=tried.refusal, warnings=tried.warnings, general=general)
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
@@ -199,23 +211,19 @@ def cancel(meeting_id):
 def postpone(meeting_id):
     meeting = _bookable(meeting_id)
     form = PostponeForm()
-    refusal = warnings = None
+    tried = Attempt()
     if form.validate_on_submit():
-        try:
-            services.postpone_from_input(meeting, form.reason.data, form.date.data, form.start.data, form.end.data,
-                                         current_user, accept_warnings=form.accept_warnings.data)
-        except ValidationError as exc:
-            for name, message in exc.fields.items():
-                target = getattr(form, {"start_at": "start", "end_at": "end"}.get(name, name), None) or form.reason
-                target.errors = list(target.errors) + [message]
-        except ConflictError as exc:
-            refusal = exc
-        except WarningsNotAccepted as exc:
-            warnings = exc.issues
-        else:
+        tried = _attempt(lambda: services.postpone_from_input(
+            meeting, form.reason.data, form.date.data, form.start.data, form.end.data, current_user,
+            accept_warnings=form.accept_warnings.data))
+        if tried.result is not None:
             flash(_("The meeting is postponed."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/postpone.html", form=form, meeting=meeting, refusal=refusal, warnings=warnings)
+        for name, message in tried.fields.items():
+            target = getattr(form, {"start_at": "start", "end_at": "end"}.get(name, name), None) or form.reason
+            target.errors = list(target.errors) + [message]
+    return render_template("meetings/postpone.html", form=form, meeting=meeting, refusal=tried.refusal,
+                           warnings=tried.warnings)
 
 
 @bp.route("/<int:meeting_id>/restore", methods=["GET", "POST"])
@@ -223,20 +231,16 @@ def postpone(meeting_id):
 def restore(meeting_id):
     meeting = _bookable(meeting_id)
     form = RestoreForm()
-    refusal = warnings = None
+    tried = Attempt()
     if form.validate_on_submit():
-        try:
-            services.restore_meeting(meeting, form.reason.data, current_user, accept_warnings=form.accept_warnings.data)
-        except ValidationError as exc:
-            form.reason.errors = list(exc.fields.values())
-        except ConflictError as exc:
-            refusal = exc
-        except WarningsNotAccepted as exc:
-            warnings = exc.issues
-        else:
+        tried = _attempt(lambda: services.restore_meeting(meeting, form.reason.data, current_user,
+                                                          accept_warnings=form.accept_warnings.data))
+        if tried.result is not None:
             flash(_("The meeting is restored."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/restore.html", form=form, meeting=meeting, refusal=refusal, warnings=warnings)
+        form.reason.errors = list(tried.fields.values())
+    return render_template("meetings/restore.html", form=form, meeting=meeting, refusal=tried.refusal,
+                           warnings=tried.warnings)
 
 
 @bp.route("/<int:meeting_id>/duplicate", methods=["GET", "POST"])
@@ -244,31 +248,30 @@ def restore(meeting_id):
 def duplicate(meeting_id):
     meeting = _bookable(meeting_id)
     form = DuplicateForm()
-    refusal = warnings = None
-    if form.validate_on_submit():
+    tried = Attempt()
+
+    def copy_to_the_day():
         try:
-            try:
-                day = parse_day(form.date.data)
-            except (TypeError, ValueError):
-                raise ValidationError({"date": _("Not a date (use dd/mm/yyyy).")}) from None
-            copy = services.duplicate_meeting(meeting, day, current_user, accept_warnings=form.accept_warnings.data)
-        except ValidationError as exc:
-            form.date.errors = list(exc.fields.values())
-        except ConflictError as exc:
-            refusal = exc
-        except WarningsNotAccepted as exc:
-            warnings = exc.issues
-        else:
+            day = parse_day(form.date.data)
+        except (TypeError, ValueError):
+            raise ValidationError({"date": _("Not a date (use dd/mm/yyyy).")}) from None
+        return services.duplicate_meeting(meeting, day, current_user, accept_warnings=form.accept_warnings.data)
+
+    if form.validate_on_submit():
+        tried = _attempt(copy_to_the_day)
+        if tried.result is not None:
             flash(_("The meeting is copied."), "success")
             from meetingsvc.online.services import points_left_out
 
+            day = to_local(tried.result.start_at).date()
             left_out = points_left_out(meeting, day)
             if left_out:
                 flash(_("Bridge points not copied, their units do not exist on %(day)s: %(names)s.",
                         day=format_day(day), names=", ".join(left_out.values())), "warning")
-            return redirect(url_for("meetings.detail", meeting_id=copy.id))
-    return render_template("meetings/duplicate.html", form=form, meeting=meeting, refusal=refusal,
-                           warnings=warnings)
+            return redirect(url_for("meetings.detail", meeting_id=tried.result.id))
+        form.date.errors = list(tried.fields.values())
+    return render_template("meetings/duplicate.html", form=form, meeting=meeting, refusal=tried.refusal,
+                           warnings=tried.warnings)
 
 
 def _lookup_query():
